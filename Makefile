@@ -1,0 +1,47 @@
+# civicmap: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV  := .venv/bin
+PORT  ?= 55432
+export CIVICMAP_PG_PORT := $(PORT)
+export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civicmap
+export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civicmap_test
+export FLASK_APP := wsgi.py
+WARDS := data/lambeth-wards-2022.geojson
+
+.PHONY: run test stop deps test-deps db lint format seed clean
+
+run: deps db seed
+	@echo "==> civicmap is at http://127.0.0.1:5000  (Ctrl-C to stop; 'make stop' stops the database)"
+	$(VENV)/flask run --host 127.0.0.1 --port 5000
+
+test: test-deps db lint
+	$(VENV)/pytest
+
+deps:
+	@tools/bootstrap.sh
+
+test-deps:
+	@tools/bootstrap.sh --test
+
+# Uses the project-local cluster unless DATABASE_URL was given from outside.
+db:
+	@if [ "$(origin DATABASE_URL)" = "file" ]; then tools/pg.sh start; fi
+
+seed: db
+	$(VENV)/flask db upgrade
+	$(VENV)/flask areas import $(WARDS)
+	$(VENV)/flask demo seed
+
+lint:
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+format:
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+stop:
+	@tools/pg.sh stop
+
+clean: stop
+	rm -rf instance .venv node_modules static/vendor

@@ -1,0 +1,71 @@
+"""flask commands: `flask areas ...` and `flask demo ...`."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from civicmap.errors import Invalid
+from civicmap.extensions import db
+from civicmap.geo import read_area_features
+from civicmap.services import areas, demo
+
+areas_cli = AppGroup("areas", help="Wards and other areas.")
+demo_cli = AppGroup("demo", help="Demonstration and benchmark data.")
+
+
+@areas_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_areas_command(file: Path) -> None:
+    """Import ward polygons from a GeoJSON FeatureCollection (upsert by code)."""
+    try:
+        features = read_area_features(file.read_text(encoding="utf-8"))
+        result = areas.import_areas(db.session, features)
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {exc.message} Nothing was imported.") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(
+            f"{file}: the file is not UTF-8 text. Nothing was imported."
+        ) from None
+    click.echo(
+        f"Imported {len(features)} areas from {file}: "
+        f"{result['created']} new, {result['updated']} updated."
+    )
+
+
+@demo_cli.command("seed")
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Add N synthetic items spread over the area, for load and benchmark work.",
+)
+@click.option(
+    "--seed",
+    "random_seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed, so the same data comes out every time.",
+)
+def seed_command(count: int | None, random_seed: int) -> None:
+    """Fill an empty database with a believable demo (or N synthetic items with --count)."""
+    try:
+        if count:
+            added, seconds = demo.seed_synthetic(db.session, count, random_seed)
+            db.session.commit()
+            click.echo(
+                f"Added {added} synthetic items in {seconds:.1f} s ({added / seconds:,.0f}/s)."
+            )
+            return
+        result = demo.seed_demo(db.session, random_seed)
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    if result is None:
+        click.echo("Demo data is already there; nothing added.")
+    else:
+        click.echo("Seeded the demo: " + ", ".join(f"{v} {k}" for k, v in result.items()) + ".")

@@ -1,0 +1,43 @@
+"""Configuration, read from the environment."""
+
+import os
+import secrets
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/civicmap"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A random key per process is safe but logs everyone out on restart: set it in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "en"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # The area this deployment serves; any council can set its own.
+    AREA_NAME = os.environ.get("CIVICMAP_AREA_NAME", "Lambeth")
+    SITE_NAME = os.environ.get("CIVICMAP_SITE_NAME", "civicmap")
+    TILE_URL = os.environ.get("CIVICMAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    TILE_ATTRIBUTION = os.environ.get(
+        "CIVICMAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+    )
+    BOUNDARY_ATTRIBUTION = (
+        "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+        "Contains OS data © Crown copyright and database right 2022."
+    )
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/civicmap_test"
+    )
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so signed cookies are reproducible in tests
+    RATELIMIT_ENABLED = False

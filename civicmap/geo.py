@@ -1,0 +1,103 @@
+"""The one place that knows about geometry: parsing, validating and turning shapes into SQL values.
+
+Coordinates are WGS84 (SRID 4326), GeoJSON order [lon, lat].
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+
+from civicmap.errors import Invalid
+
+SRID = 4326
+
+
+@dataclass(frozen=True)
+class AreaFeature:
+    code: str
+    name: str
+    geometry: MultiPolygon
+
+
+def parse_point(lat: Any, lon: Any) -> Point:
+    """A WGS84 point from latitude/longitude given as text or numbers; Invalid if not one."""
+    try:
+        lat_f, lon_f = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise Invalid("location", "Give the location as a latitude and a longitude.") from None
+    if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
+        raise Invalid("location", "Give the location as a latitude and a longitude.")
+    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        raise Invalid(
+            "location", "Latitude must be between -90 and 90, longitude between -180 and 180."
+        )
+    return Point(lon_f, lat_f)
+
+
+def to_db(geom: BaseGeometry):
+    """A Shapely geometry as a value for a GeoAlchemy2 column."""
+    return from_shape(geom, srid=SRID)
+
+
+def read_area_features(text: str) -> list[AreaFeature]:
+    """Ward polygons from a GeoJSON FeatureCollection, all validated before any is used.
+
+    Reads `code`/`name` properties, or the ONS-style `WD22CD`/`WD22NM` (any `WDyyCD`).
+    Raises Invalid naming the first bad feature; returns nothing partial.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(
+            "file", f"The file is not valid JSON ({exc.msg} at line {exc.lineno})."
+        ) from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise Invalid("file", "The file must be a GeoJSON FeatureCollection.")
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        raise Invalid("file", "The FeatureCollection has no features.")
+
+    areas: list[AreaFeature] = []
+    seen: set[str] = set()
+    for n, feature in enumerate(features, start=1):
+        props = (feature or {}).get("properties") or {}
+        code = _first(props, "code", suffix="CD")
+        name = _first(props, "name", suffix="NM")
+        where = f"Feature {n}" + (f" ({code})" if code else "")
+        if not code or not name:
+            raise Invalid("file", f"{where} has no code or name property.")
+        if code in seen:
+            raise Invalid("file", f"{where}: the code {code} appears twice.")
+        seen.add(code)
+        try:
+            geom = shape(feature.get("geometry") or {})
+        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            raise Invalid("file", f"{where} has a geometry that cannot be read ({exc}).") from None
+        if isinstance(geom, Polygon):
+            geom = MultiPolygon([geom])
+        if not isinstance(geom, MultiPolygon) or geom.is_empty:
+            raise Invalid("file", f"{where} must be a Polygon or MultiPolygon.")
+        if not geom.is_valid:
+            raise Invalid("file", f"{where} has an invalid geometry (e.g. a self-intersection).")
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise Invalid("file", f"{where} is not in longitude/latitude (WGS84) coordinates.")
+        areas.append(AreaFeature(code=str(code).strip(), name=str(name).strip(), geometry=geom))
+    return areas
+
+
+def _first(props: dict, key: str, suffix: str) -> str | None:
+    """props[key], or the first ONS-style WDyy<suffix> property (WD22CD, WD22NM...)."""
+    if props.get(key):
+        return str(props[key])
+    for k, v in props.items():
+        if k.upper().startswith("WD") and k.upper().endswith(suffix) and v:
+            return str(v)
+    return None

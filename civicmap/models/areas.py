@@ -1,0 +1,24 @@
+"""Areas: the wards a council is divided into."""
+
+from geoalchemy2 import Geometry
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civicmap.extensions import db
+
+
+class Ward(db.Model):
+    __tablename__ = "wards"
+    __table_args__ = (
+        CheckConstraint("ST_IsValid(geom)", name="ck_wards_geom_valid"),
+        CheckConstraint("char_length(name) > 0", name="ck_wards_name_present"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<Ward {self.code} {self.name}>"

@@ -1,0 +1,142 @@
+"""Initiatives: the things pinned on the map — projects, ideas and offers.
+
+One table for the three kinds (single-table inheritance) so the map, search and exports read
+one indexed table. `location` is what the person gave; `public_location` is the only point ever
+shown, and for offers the database snaps it to a coarse grid (see the initiatives trigger in the
+first migration), so nobody's exact home point leaves through the site.
+"""
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    DateTime,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civicmap.extensions import db
+from civicmap.models.areas import Ward
+from civicmap.models.people import User
+from civicmap.models.vocabulary import (
+    CATEGORIES,
+    HIDDEN_REASONS,
+    KINDS,
+    OFFER_TYPES,
+    STATUSES,
+    sql_in,
+)
+
+_status_rule = " OR ".join(
+    f"(kind = '{kind}' AND status IN {sql_in(codes)})" for kind, codes in STATUSES.items()
+)
+
+SEARCH_DOCUMENT = (
+    "to_tsvector('english'::regconfig, "
+    "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(description, ''))"
+)
+
+
+class Initiative(db.Model):
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(KINDS)}", name="ck_initiatives_kind"),
+        CheckConstraint(_status_rule, name="ck_initiatives_status"),
+        CheckConstraint(f"category IN {sql_in(CATEGORIES)}", name="ck_initiatives_category"),
+        CheckConstraint("char_length(btrim(title)) >= 3", name="ck_initiatives_title"),
+        CheckConstraint("char_length(description) <= 10000", name="ck_initiatives_description"),
+        CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
+        CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
+        CheckConstraint(
+            f"(kind = 'offer' AND offer_type IN {sql_in(OFFER_TYPES)})"
+            " OR (kind <> 'offer' AND offer_type IS NULL)",
+            name="ck_initiatives_offer_type",
+        ),
+        CheckConstraint(
+            "kind = 'project' OR from_idea_id IS NULL", name="ck_initiatives_from_idea"
+        ),
+        CheckConstraint(
+            f"(hidden AND hidden_reason IN {sql_in(HIDDEN_REASONS)})"
+            " OR (NOT hidden AND hidden_reason IS NULL)",
+            name="ck_initiatives_hidden_reason",
+        ),
+        # Target of the (id, kind) foreign keys that say "a project or an idea, not an offer".
+        UniqueConstraint("id", "kind", name="uq_initiatives_id_kind"),
+        Index("ix_initiatives_search", "search", postgresql_using="gin"),
+        Index("ix_initiatives_ward_kind", "ward_id", "kind"),
+        Index("ix_initiatives_author", "author_id"),
+        Index("ix_initiatives_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str | None] = mapped_column(String(280))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    category: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(300))
+    offer_type: Mapped[str | None] = mapped_column(String(20))
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
+    availability: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
+    # Both set by the database trigger from `location` on every insert and move.
+    public_location = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True),
+        nullable=False,
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
+    )
+    ward_id: Mapped[int] = mapped_column(
+        ForeignKey("wards.id", ondelete="RESTRICT"),
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
+    )
+    from_idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL")
+    )
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    search = mapped_column(TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True))
+
+    author: Mapped[User] = relationship(lazy="joined")
+    ward: Mapped[Ward] = relationship(lazy="joined")
+
+    __mapper_args__ = {"polymorphic_on": "kind", "eager_defaults": True}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.title!r}>"
+
+
+class Project(Initiative):
+    """Something a resident is working on, shared for feedback and support."""
+
+    __mapper_args__ = {"polymorphic_identity": "project"}
+
+
+class Idea(Initiative):
+    """A suggestion for improving the area, put up for discussion."""
+
+    __mapper_args__ = {"polymorphic_identity": "idea"}
+
+
+class Offer(Initiative):
+    """Skills, time, space or equipment a person offers to the community."""
+
+    __mapper_args__ = {"polymorphic_identity": "offer"}

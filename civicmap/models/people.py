@@ -1,0 +1,46 @@
+"""People: accounts, their roles and what they say about themselves."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civicmap.extensions import db
+from civicmap.models.areas import Ward
+from civicmap.models.vocabulary import ROLES, sql_in
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Emails are unique whatever their case: Ann@x.org and ann@x.org are one person.
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+        CheckConstraint(f"role IN {sql_in(ROLES)}", name="ck_users_role"),
+        CheckConstraint("char_length(btrim(display_name)) > 0", name="ck_users_display_name"),
+        CheckConstraint("position('@' in email) > 1", name="ck_users_email_shape"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    bio: Mapped[str] = mapped_column(String(1000), server_default="")
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
+    home_ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(12), server_default="resident")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    home_ward: Mapped[Ward | None] = relationship()
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role in ("officer", "admin")
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.display_name}>"

@@ -1,0 +1,60 @@
+"""The fixed lists the product uses: codes are stored, labels are shown (and translated)."""
+
+from flask_babel import lazy_gettext as _l
+
+CATEGORIES = {
+    "environment": _l("Environment & green spaces"),
+    "food": _l("Food"),
+    "arts": _l("Arts & culture"),
+    "health": _l("Health & wellbeing"),
+    "young-people": _l("Children & young people"),
+    "older-people": _l("Older people"),
+    "housing": _l("Housing"),
+    "transport": _l("Transport"),
+    "sport": _l("Sport & play"),
+    "learning": _l("Learning & skills"),
+    "community-spaces": _l("Community spaces"),
+    "other": _l("Other"),
+}
+
+KINDS = {"project": _l("Project"), "idea": _l("Idea"), "offer": _l("Offer")}
+
+STATUSES = {
+    "project": {"planning": _l("Planning"), "active": _l("Active"), "completed": _l("Completed")},
+    "idea": {
+        "open": _l("Open for discussion"),
+        "adopted": _l("Became a project"),
+        "closed": _l("Closed"),
+    },
+    "offer": {"available": _l("Available"), "paused": _l("Paused")},
+}
+
+OFFER_TYPES = {
+    "skills": _l("Skills"),
+    "time": _l("Time"),
+    "space": _l("Space"),
+    "equipment": _l("Equipment"),
+}
+
+PROPOSAL_STATUSES = {
+    "open": _l("Open"),
+    "full": _l("Full"),
+    "done": _l("Done"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+VOLUNTEERING_STATUSES = {"active": _l("Volunteering"), "withdrawn": _l("Withdrawn")}
+
+ROLES = {
+    "resident": _l("Resident"),
+    "officer": _l("Council officer"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator"),
+}
+
+HIDDEN_REASONS = {"deleted": _l("Deleted by its author"), "moderated": _l("Hidden by a moderator")}
+
+
+def sql_in(values) -> str:
+    """The SQL list literal for a check constraint over fixed codes."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"

@@ -1,0 +1,36 @@
+"""Areas: importing ward boundaries and finding wards."""
+
+from slugify import slugify
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from civicmap.geo import AreaFeature, to_db
+from civicmap.models import Ward
+
+
+def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int]:
+    """Upsert wards by code; returns how many were created and updated.
+
+    The caller commits, so a failure part-way leaves nothing behind.
+    """
+    existing = set(session.scalars(select(Ward.code)))
+    for area in features:
+        stmt = insert(Ward).values(
+            code=area.code,
+            name=area.name,
+            slug=slugify(area.name),
+            geom=func.ST_Multi(to_db(area.geometry)),
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Ward.code],
+                set_={
+                    "name": stmt.excluded.name,
+                    "slug": stmt.excluded.slug,
+                    "geom": stmt.excluded.geom,
+                },
+            )
+        )
+    codes = {a.code for a in features}
+    return {"created": len(codes - existing), "updated": len(codes & existing)}

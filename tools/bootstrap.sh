@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs whatever civicmap needs that is missing, and nothing that is already there.
+#   tools/bootstrap.sh          system packages for running, Python venv, front-end vendor files
+#   tools/bootstrap.sh --test   also what the test suite needs (Chromium, GDAL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need_pkgs+=(postgresql-15)
+pkg_installed postgresql-15-postgis-3 || need_pkgs+=(postgresql-15-postgis-3)
+have npm || need_pkgs+=(nodejs npm)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+if [ "$want_test" = 1 ]; then
+  [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+  have ogrinfo || need_pkgs+=(gdal-bin)
+fi
+
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! have apt-get; then
+    echo "civicmap needs these system packages, and cannot install them here" >&2
+    echo "(installing needs root on Debian 12 with apt-get):" >&2
+    echo "    apt-get install -y ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+  echo "==> apt-get install ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# The Python environment is rebuilt only when pyproject.toml changes.
+if [ ! -x .venv/bin/python ] || [ pyproject.toml -nt .venv/.installed ]; then
+  echo "==> Python packages into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  touch .venv/.installed
+fi
+
+# Front-end libraries: pinned in package-lock.json, copied into static/vendor.
+if [ ! -f static/vendor/.installed ] || [ package-lock.json -nt static/vendor/.installed ]; then
+  echo "==> front-end libraries from npm"
+  npm ci --silent --no-audit --no-fund
+  node tools/vendor.mjs
+  touch static/vendor/.installed
+fi
