@@ -59,7 +59,7 @@ class Initiative(db.Model):
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
         CheckConstraint(
-            f"(kind = 'offer' AND offer_type IN {sql_in(OFFER_TYPES)})"
+            f"(kind = 'offer' AND offer_type IS NOT NULL AND offer_type IN {sql_in(OFFER_TYPES)})"
             " OR (kind <> 'offer' AND offer_type IS NULL)",
             name="ck_initiatives_offer_type",
         ),
@@ -67,7 +67,7 @@ class Initiative(db.Model):
             "kind = 'project' OR from_idea_id IS NULL", name="ck_initiatives_from_idea"
         ),
         CheckConstraint(
-            f"(hidden AND hidden_reason IN {sql_in(HIDDEN_REASONS)})"
+            f"(hidden AND hidden_reason IS NOT NULL AND hidden_reason IN {sql_in(HIDDEN_REASONS)})"
             " OR (NOT hidden AND hidden_reason IS NULL)",
             name="ck_initiatives_hidden_reason",
         ),

@@ -9,6 +9,11 @@ from civicmap.geo import AreaFeature, to_db
 from civicmap.models import Ward
 
 
+def ward_slug(name: str) -> str:
+    """URL slug of a ward name: "St Martin's" -> "st-martins"."""
+    return slugify(name, replacements=[["'", ""], ["’", ""]])
+
+
 def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int]:
     """Upsert wards by code; returns how many were created and updated.
 
@@ -19,7 +24,7 @@ def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int
         stmt = insert(Ward).values(
             code=area.code,
             name=area.name,
-            slug=slugify(area.name),
+            slug=ward_slug(area.name),
             geom=func.ST_Multi(to_db(area.geometry)),
         )
         session.execute(

@@ -194,11 +194,11 @@ def upgrade():
             nullable=True,
         ),
         sa.CheckConstraint(
-            "(hidden AND hidden_reason IN ('deleted', 'moderated')) OR (NOT hidden AND hidden_reason IS NULL)",
+            "(hidden AND hidden_reason IS NOT NULL AND hidden_reason IN ('deleted', 'moderated')) OR (NOT hidden AND hidden_reason IS NULL)",
             name="ck_initiatives_hidden_reason",
         ),
         sa.CheckConstraint(
-            "(kind = 'offer' AND offer_type IN ('skills', 'time', 'space', 'equipment')) OR (kind <> 'offer' AND offer_type IS NULL)",
+            "(kind = 'offer' AND offer_type IS NOT NULL AND offer_type IN ('skills', 'time', 'space', 'equipment')) OR (kind <> 'offer' AND offer_type IS NULL)",
             name="ck_initiatives_offer_type",
         ),
         sa.CheckConstraint(
