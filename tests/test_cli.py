@@ -20,8 +20,10 @@ def write(tmp_path, doc, name="areas.geojson"):
 
 
 def square(x: float, y: float, size: float = 0.01) -> dict:
-    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
-                                                [x, y + size], [x, y]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]],
+    }
 
 
 def feature(props: dict, geometry: dict) -> dict:
@@ -38,10 +40,15 @@ def test_importing_lambeth_again_updates_the_25_wards_and_duplicates_nothing(cli
 
 
 def test_ons_style_properties_are_read(cli, session, tmp_path):
-    doc = {"type": "FeatureCollection", "features": [
-        feature({"WD22CD": "E05099991", "WD22NM": "Testing Fields", "LAD22CD": "E09000022"},
-                square(-0.2, 51.6)),
-    ]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(
+                {"WD22CD": "E05099991", "WD22NM": "Testing Fields", "LAD22CD": "E09000022"},
+                square(-0.2, 51.6),
+            ),
+        ],
+    }
     result = cli.invoke(args=["areas", "import", str(write(tmp_path, doc))])
     assert result.exit_code == 0, result.output
     assert "1 new, 0 updated" in result.output
@@ -58,17 +65,36 @@ BOWTIE = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0
         ("{not json", "not valid JSON"),
         ({"type": "Feature"}, "must be a GeoJSON FeatureCollection"),
         ({"type": "FeatureCollection", "features": []}, "has no features"),
-        ({"type": "FeatureCollection", "features": [feature({"name": "No code"}, square(0, 0))]},
-         "has no code or name"),
-        ({"type": "FeatureCollection", "features": [feature({"code": "X1", "name": "Bow"}, BOWTIE)]},
-         "invalid geometry"),
-        ({"type": "FeatureCollection", "features": [
-            feature({"code": "X1", "name": "Line"}, {"type": "LineString",
-                                                     "coordinates": [[0, 0], [1, 1]]})]},
-         "must be a Polygon or MultiPolygon"),
-        ({"type": "FeatureCollection", "features": [
-            feature({"code": "X1", "name": "Grid"}, square(530000, 180000, 100))]},
-         "not in longitude/latitude"),
+        (
+            {"type": "FeatureCollection", "features": [feature({"name": "No code"}, square(0, 0))]},
+            "has no code or name",
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [feature({"code": "X1", "name": "Bow"}, BOWTIE)],
+            },
+            "invalid geometry",
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    feature(
+                        {"code": "X1", "name": "Line"},
+                        {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+                    )
+                ],
+            },
+            "must be a Polygon or MultiPolygon",
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [feature({"code": "X1", "name": "Grid"}, square(530000, 180000, 100))],
+            },
+            "not in longitude/latitude",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_message(cli, session, tmp_path, doc, message):
@@ -80,10 +106,13 @@ def test_a_bad_file_is_refused_with_a_clear_message(cli, session, tmp_path, doc,
 
 
 def test_one_bad_feature_means_none_of_the_file_is_imported(cli, session, tmp_path):
-    doc = {"type": "FeatureCollection", "features": [
-        feature({"code": "E05099992", "name": "Good One"}, square(-0.3, 51.6)),
-        feature({"code": "E05099993", "name": "Bad One"}, BOWTIE),
-    ]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            feature({"code": "E05099992", "name": "Good One"}, square(-0.3, 51.6)),
+            feature({"code": "E05099993", "name": "Bad One"}, BOWTIE),
+        ],
+    }
     result = cli.invoke(args=["areas", "import", str(write(tmp_path, doc))])
     assert result.exit_code != 0
     assert "Feature 2 (E05099993)" in result.output
@@ -93,14 +122,16 @@ def test_one_bad_feature_means_none_of_the_file_is_imported(cli, session, tmp_pa
 def test_demo_seed_fills_an_empty_database_once(cli, session):
     result = cli.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
-    kinds = dict(session.execute(
-        select(Initiative.kind, func.count()).group_by(Initiative.kind)).all())
+    kinds = dict(
+        session.execute(select(Initiative.kind, func.count()).group_by(Initiative.kind)).all()
+    )
     assert set(kinds) == {"project", "idea", "offer"}
     assert sum(kinds.values()) >= 150
     assert session.scalar(select(func.count(func.distinct(Initiative.ward_id)))) >= 20
     for table in ("appreciations", "comments", "proposals", "volunteerings"):
-        assert session.scalar(select(func.count()).select_from(
-            Initiative.metadata.tables[table])) > 0, table
+        assert (
+            session.scalar(select(func.count()).select_from(Initiative.metadata.tables[table])) > 0
+        ), table
     users = session.scalar(select(func.count()).select_from(User))
     assert users >= 10
     assert session.scalar(select(func.count()).where(func.cardinality(User.skills) > 0)) >= 10

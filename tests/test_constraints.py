@@ -1,4 +1,4 @@
-"""The database itself keeps the data consistent: every unique and check constraint is proven here."""
+"""The database keeps the data consistent: each unique and check constraint is proven here."""
 
 import pytest
 from sqlalchemy import insert, text
@@ -10,9 +10,8 @@ from tests.factories import make_initiative, make_user
 
 def refused(session, constraint: str, statement, params=None):
     """Run a write in a savepoint and assert the named constraint refused it."""
-    with pytest.raises(IntegrityError) as exc:
-        with session.begin_nested():
-            session.execute(statement, params or {})
+    with pytest.raises(IntegrityError) as exc, session.begin_nested():
+        session.execute(statement, params or {})
     assert exc.value.orig.diag.constraint_name == constraint, exc.value.orig
 
 

@@ -14,8 +14,16 @@ def test_a_point_is_lon_lat_from_lat_lon_input():
 
 
 @pytest.mark.parametrize(
-    ("lat", "lon"), [("", ""), ("north", "-0.1"), ("91", "0"), ("51", "181"), ("nan", "0"),
-                     (None, None), ("inf", "0")],
+    ("lat", "lon"),
+    [
+        ("", ""),
+        ("north", "-0.1"),
+        ("91", "0"),
+        ("51", "181"),
+        ("nan", "0"),
+        (None, None),
+        ("inf", "0"),
+    ],
 )
 def test_a_bad_point_is_invalid(lat, lon):
     with pytest.raises(Invalid) as exc:

@@ -42,12 +42,23 @@ def test_upgrade_then_downgrade_base_leaves_an_empty_database(scratch_app):
     with scratch_app.app_context():
         upgrade()
         tables = set(sa.inspect(db.engine).get_table_names())
-        assert {"wards", "users", "initiatives", "appreciations", "proposals",
-                "volunteerings", "comments", "messages"} <= tables
+        assert {
+            "wards",
+            "users",
+            "initiatives",
+            "appreciations",
+            "proposals",
+            "volunteerings",
+            "comments",
+            "messages",
+        } <= tables
         downgrade(revision="base")
         db.engine.dispose()
         left = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert left == set()
         with db.engine.connect() as conn:
-            assert conn.scalar(sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'")) == 0
+            assert (
+                conn.scalar(sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'"))
+                == 0
+            )
         upgrade()  # and up again, from nothing

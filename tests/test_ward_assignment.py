@@ -52,15 +52,14 @@ def test_moving_an_item_moves_it_to_the_new_ward(session):
 
 def test_moving_an_item_out_of_the_area_is_refused_and_keeps_it_where_it_was(session):
     item = make_initiative(session, at=BRIXTON_STATION)
-    with pytest.raises(DBAPIError):
-        with session.begin_nested():
-            session.execute(
-                text(
-                    "UPDATE initiatives SET location = ST_SetSRID(ST_MakePoint(:x, :y), 4326)"
-                    " WHERE id = :id"
-                ),
-                {"x": PARLIAMENT[1], "y": PARLIAMENT[0], "id": item.id},
-            )
+    with pytest.raises(DBAPIError), session.begin_nested():
+        session.execute(
+            text(
+                "UPDATE initiatives SET location = ST_SetSRID(ST_MakePoint(:x, :y), 4326)"
+                " WHERE id = :id"
+            ),
+            {"x": PARLIAMENT[1], "y": PARLIAMENT[0], "id": item.id},
+        )
     assert ward_code(session, item) == "E05014098"
 
 

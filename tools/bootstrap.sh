@@ -15,7 +15,12 @@ pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "insta
 [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need_pkgs+=(postgresql-15)
 pkg_installed postgresql-15-postgis-3 || need_pkgs+=(postgresql-15-postgis-3)
 have npm || need_pkgs+=(nodejs npm)
-python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+if [ ! -x .venv/bin/python ]; then
+  # Debian splits venv/ensurepip into python3-venv: try one in a scratch folder to know.
+  probe=$(mktemp -d)
+  python3 -m venv "$probe/v" >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+  rm -rf "$probe"
+fi
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   have ogrinfo || need_pkgs+=(gdal-bin)

@@ -11,7 +11,7 @@ from civicmap.models import Ward
 
 def ward_slug(name: str) -> str:
     """URL slug of a ward name: "St Martin's" -> "st-martins"."""
-    return slugify(name, replacements=[["'", ""], ["’", ""]])
+    return slugify(name, replacements=[["'", ""], ["\u2019", ""]])
 
 
 def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int]:
