@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
@@ -31,12 +32,12 @@ def parse_point(lat: Any, lon: Any) -> Point:
     try:
         lat_f, lon_f = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise Invalid("location", "Give the location as a latitude and a longitude.") from None
+        raise Invalid("location", _l("Give the location as a latitude and a longitude.")) from None
     if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
-        raise Invalid("location", "Give the location as a latitude and a longitude.")
+        raise Invalid("location", _l("Give the location as a latitude and a longitude."))
     if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
         raise Invalid(
-            "location", "Latitude must be between -90 and 90, longitude between -180 and 180."
+            "location", _l("Latitude must be between -90 and 90, longitude between -180 and 180.")
         )
     return Point(lon_f, lat_f)
 

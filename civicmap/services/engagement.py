@@ -1,0 +1,233 @@
+"""Engagement: appreciating, commenting, proposing actions and volunteering for them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
+from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
+
+ENGAGEABLE = ("project", "idea")
+
+
+def _require_engageable(item: Initiative) -> None:
+    if item.kind not in ENGAGEABLE:
+        raise Invalid(None, _l("Only projects and ideas can be appreciated, discussed or helped."))
+
+
+# --- appreciation ------------------------------------------------------------------------------
+
+
+def appreciate(session: Session, user: User, item: Initiative, note: str | None) -> Appreciation:
+    """Appreciate a project or idea, once per person."""
+    _require_engageable(item)
+    if find_appreciation(session, user, item):
+        raise Conflict(_l("You have already appreciated this."))
+    appreciation = Appreciation(
+        initiative_id=item.id,
+        initiative_kind=item.kind,
+        user_id=user.id,
+        note=(note or "").strip() or None,
+    )
+    session.add(appreciation)
+    session.flush()
+    return appreciation
+
+
+def unappreciate(session: Session, user: User, item: Initiative) -> None:
+    appreciation = find_appreciation(session, user, item)
+    if appreciation is None:
+        raise NotFound(_l("You have not appreciated this."))
+    session.delete(appreciation)
+    session.flush()
+
+
+def find_appreciation(session: Session, user: User, item: Initiative) -> Appreciation | None:
+    return session.scalar(
+        select(Appreciation).where(
+            Appreciation.initiative_id == item.id, Appreciation.user_id == user.id
+        )
+    )
+
+
+def appreciations_of(session: Session, item: Initiative) -> list[Appreciation]:
+    return list(
+        session.scalars(
+            select(Appreciation)
+            .where(Appreciation.initiative_id == item.id)
+            .order_by(Appreciation.created_at)
+        )
+    )
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def comment(
+    session: Session, user: User, item: Initiative, body: str, parent_id: int | None = None
+) -> Comment:
+    """Feedback on a project or a contribution to an idea's discussion (a reply if parent_id)."""
+    _require_engageable(item)
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.initiative_id != item.id:
+            raise Invalid("parent_id", _l("You can only reply to a comment on this page."))
+    new = Comment(
+        initiative_id=item.id,
+        initiative_kind=item.kind,
+        author_id=user.id,
+        parent_id=parent_id,
+        body=body.strip(),
+    )
+    session.add(new)
+    session.flush()
+    return new
+
+
+def discussion(session: Session, item_ids: list[int]) -> list[tuple[Comment, int]]:
+    """Visible comments of these items as (comment, depth), each reply under its parent."""
+    comments = list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.initiative_id.in_(item_ids), Comment.hidden.is_(False))
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+    children: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        children.setdefault(c.parent_id, []).append(c)
+    ordered: list[tuple[Comment, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in children.get(parent, []):
+            ordered.append((c, depth))
+            walk(c.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+# --- proposals and volunteering ------------------------------------------------------------------
+
+
+def propose(
+    session: Session,
+    user: User,
+    item: Initiative,
+    action: str,
+    due_on: date | None,
+    volunteers_needed: int,
+) -> Proposal:
+    """Propose an action the person will take to help realise a project or an idea."""
+    _require_engageable(item)
+    if not 0 <= volunteers_needed <= 100:
+        raise Invalid("volunteers_needed", _l("Ask for between 0 and 100 volunteers."))
+    if due_on is not None and due_on < date.today():
+        raise Invalid("due_on", _l("Choose a date that is not in the past."))
+    proposal = Proposal(
+        initiative_id=item.id,
+        initiative_kind=item.kind,
+        author_id=user.id,
+        action=action.strip(),
+        due_on=due_on,
+        volunteers_needed=volunteers_needed,
+        status="open",
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def get_proposal(session: Session, proposal_id: int, lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id)
+    if lock:
+        # Two people taking the last place at once: the second waits and then sees it full.
+        query = query.with_for_update()
+    proposal = session.scalar(query)
+    if proposal is None:
+        raise NotFound(_l("There is no such proposal."))
+    return proposal
+
+
+def set_proposal_status(session: Session, user: User, proposal: Proposal, status: str) -> None:
+    """The proposer marks the action done or withdraws it."""
+    if proposal.author_id != user.id:
+        raise Forbidden(_l("Only the person who proposed this can change it."))
+    if status not in ("done", "withdrawn"):
+        raise Invalid("status", _l("A proposal can be marked done or withdrawn."))
+    proposal.status = status
+    session.flush()
+
+
+def active_volunteers(session: Session, proposal_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(
+            Volunteering.proposal_id == proposal_id, Volunteering.status == "active"
+        )
+    )
+
+
+def volunteer(session: Session, user: User, proposal_id: int, note: str | None) -> Volunteering:
+    """Sign up to help with a proposal; refused when it is full, closed or already joined."""
+    proposal = get_proposal(session, proposal_id, lock=True)
+    if proposal.author_id == user.id:
+        raise Invalid(None, _l("You proposed this action, so you are already doing it."))
+    if proposal.volunteers_needed == 0:
+        raise Invalid(None, _l("This proposal does not ask for volunteers."))
+    if proposal.status == "full":
+        raise Conflict(_l("This proposal already has all the volunteers it needs."))
+    if proposal.status != "open":
+        raise Conflict(_l("This proposal is no longer open."))
+    existing = session.scalar(
+        select(Volunteering).where(
+            Volunteering.proposal_id == proposal.id, Volunteering.user_id == user.id
+        )
+    )
+    if existing and existing.status == "active":
+        raise Conflict(_l("You have already volunteered for this."))
+    if existing:
+        existing.status, existing.note = "active", (note or "").strip() or None
+        volunteering = existing
+    else:
+        volunteering = Volunteering(
+            proposal_id=proposal.id, user_id=user.id, note=(note or "").strip() or None
+        )
+        session.add(volunteering)
+    session.flush()
+    if active_volunteers(session, proposal.id) >= proposal.volunteers_needed:
+        proposal.status = "full"
+        session.flush()
+    return volunteering
+
+
+def withdraw_volunteering(session: Session, user: User, proposal_id: int) -> None:
+    proposal = get_proposal(session, proposal_id, lock=True)
+    volunteering = session.scalar(
+        select(Volunteering).where(
+            Volunteering.proposal_id == proposal.id,
+            Volunteering.user_id == user.id,
+            Volunteering.status == "active",
+        )
+    )
+    if volunteering is None:
+        raise NotFound(_l("You are not volunteering for this."))
+    volunteering.status = "withdrawn"
+    if proposal.status == "full":
+        proposal.status = "open"
+    session.flush()
+
+
+def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:
+    rows = session.scalars(
+        select(Volunteering)
+        .where(Volunteering.proposal_id.in_(proposal_ids), Volunteering.status == "active")
+        .order_by(Volunteering.created_at)
+    )
+    grouped: dict[int, list[Volunteering]] = {}
+    for v in rows:
+        grouped.setdefault(v.proposal_id, []).append(v)
+    return grouped

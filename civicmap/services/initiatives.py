@@ -1,0 +1,194 @@
+"""Initiatives: sharing projects, discussing ideas, offering support — and editing, deleting,
+moderating them. The database places each item in its ward (see the first migration)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from civicmap.errors import Forbidden, Gone, Invalid, NotFound
+from civicmap.geo import parse_point, to_db
+from civicmap.models import Appreciation, Idea, Initiative, Offer, Project, Proposal, User, Ward
+from civicmap.services.tags import parse_tags
+
+CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
+# The fields a person may set on each kind; anything else in the input is ignored.
+FIELDS = {
+    "project": ("title", "summary", "description", "category", "status", "website"),
+    "idea": ("title", "summary", "description", "category"),
+    "offer": ("title", "description", "category", "status", "offer_type", "availability"),
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an item is: a point (lat/lon text as typed), and for offers optionally only a ward."""
+
+    lat: Any = None
+    lon: Any = None
+    ward_id: int | None = None
+
+    @property
+    def has_point(self) -> bool:
+        return str(self.lat or "").strip() != "" or str(self.lon or "").strip() != ""
+
+
+def create(
+    session: Session, author: User, kind: str, fields: dict, placement: Placement, area: str
+) -> Initiative:
+    """Share a project, start an idea or make an offer."""
+    item = CLASSES[kind](author=author, **_clean(kind, fields))
+    if kind == "project":
+        item.status = item.status or "planning"
+    elif kind == "idea":
+        item.status = "open"
+    else:
+        item.status = item.status or "available"
+    _place(item, placement)
+    session.add(item)
+    _flush_placed(session, area)
+    return item
+
+
+def update(
+    session: Session, item: Initiative, editor: User, fields: dict, placement: Placement, area: str
+) -> Initiative:
+    _require_author(item, editor)
+    for key, value in _clean(item.kind, fields).items():
+        setattr(item, key, value)
+    _place(item, placement)
+    _flush_placed(session, area)
+    return item
+
+
+def delete(session: Session, item: Initiative, editor: User) -> None:
+    """Authors delete their own items: hidden and kept, so its page answers 410."""
+    _require_author(item, editor)
+    item.hidden, item.hidden_reason = True, "deleted"
+    session.flush()
+
+
+def moderate(session: Session, item: Initiative, moderator: User, hide: bool) -> None:
+    if not moderator.is_moderator:
+        raise Forbidden(_l("Only moderators can hide or restore items."))
+    item.hidden = hide
+    item.hidden_reason = "moderated" if hide else None
+    session.flush()
+
+
+def idea_to_project(session: Session, idea: Initiative, editor: User, area: str) -> Initiative:
+    """The idea's author turns it into a project; the project links back to the idea."""
+    if idea.kind != "idea":
+        raise Invalid(None, _l("Only an idea can become a project."))
+    _require_author(idea, editor)
+    existing = session.scalar(select(Project).where(Project.from_idea_id == idea.id))
+    if existing:
+        return existing
+    project = Project(
+        author=editor,
+        title=idea.title,
+        summary=idea.summary,
+        description=idea.description,
+        category=idea.category,
+        status="planning",
+        location=idea.location,
+        from_idea_id=idea.id,
+    )
+    idea.status = "adopted"
+    session.add(project)
+    _flush_placed(session, area)
+    return project
+
+
+def get(session: Session, kind: str, item_id: int, viewer: User | None = None) -> Initiative:
+    """An item to show: NotFound if there is none of that kind, Gone if it was removed.
+
+    Moderators still see hidden items, so they can restore them.
+    """
+    item = session.get(Initiative, item_id)
+    if item is None or item.kind != kind:
+        raise NotFound(_l("There is nothing here with that number."))
+    if item.hidden and not (viewer and viewer.is_authenticated and viewer.is_moderator):
+        raise Gone(_l("This has been removed by its author or a moderator."))
+    return item
+
+
+def appreciation_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Appreciation.initiative_id, func.count())
+        .where(Appreciation.initiative_id.in_(ids))
+        .group_by(Appreciation.initiative_id)
+    )
+    return dict(rows.all())
+
+
+def by_author(session: Session, author_id: int, include_hidden: bool = False) -> list[Initiative]:
+    query = select(Initiative).where(Initiative.author_id == author_id)
+    if not include_hidden:
+        query = query.where(Initiative.hidden.is_(False))
+    return list(session.scalars(query.order_by(Initiative.created_at.desc())))
+
+
+def proposals_for(session: Session, item_id: int) -> list[Proposal]:
+    return list(
+        session.scalars(
+            select(Proposal).where(Proposal.initiative_id == item_id).order_by(Proposal.created_at)
+        )
+    )
+
+
+def ward_choices(session: Session) -> list[tuple[int, str]]:
+    return [(w.id, w.name) for w in session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
+
+
+def _clean(kind: str, fields: dict) -> dict:
+    values = {k: fields[k] for k in FIELDS[kind] if k in fields}
+    for key in ("summary", "website", "availability"):
+        if key in values:
+            values[key] = (values[key] or "").strip() or None
+    if "title" in values:
+        values["title"] = " ".join((values["title"] or "").split())
+    if kind == "offer" and "skills" in fields:
+        values["skills"] = parse_tags(fields["skills"])
+    return values
+
+
+def _place(item: Initiative, placement: Placement) -> None:
+    if placement.has_point:
+        item.location = to_db(parse_point(placement.lat, placement.lon))
+        item.ward_id = placement.ward_id  # a hint; the database decides from the point
+    elif item.kind == "offer" and placement.ward_id:
+        item.location = None
+        item.ward_id = placement.ward_id
+    elif item.location is None:
+        field = "ward" if item.kind == "offer" else "location"
+        message = (
+            _l("Choose the ward you can help in, or a point on the map.")
+            if item.kind == "offer"
+            else _l("Choose a location: click the map, or give a latitude and longitude.")
+        )
+        raise Invalid(field, message)
+
+
+def _flush_placed(session: Session, area: str) -> None:
+    """Flush in a savepoint, turning the database's placement refusals into Invalid."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except DBAPIError as exc:
+        code = getattr(exc.orig, "sqlstate", None)
+        if code == "CM001":
+            raise Invalid("location", _l("This location is outside %(area)s.", area=area)) from None
+        if code == "CM002":
+            raise Invalid("location", _l("Choose a location on the map.")) from None
+        raise
+
+
+def _require_author(item: Initiative, user: User) -> None:
+    if item.author_id != user.id:
+        raise Forbidden(_l("Only its author can change this."))

@@ -1,0 +1,90 @@
+"""Messages through the site: getting in touch about an offer, a proposer writing to volunteers,
+and replies. Nobody's email address is ever shown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicmap.errors import Forbidden, Invalid, NotFound
+from civicmap.models import Initiative, Message, Proposal, User, Volunteering
+
+
+def about_offer(session: Session, sender: User, offer: Initiative, body: str) -> Message:
+    """Get in touch with the person who made an offer."""
+    if offer.kind != "offer":
+        raise Invalid(None, _l("You can get in touch about offers."))
+    if offer.author_id == sender.id:
+        raise Invalid(None, _l("This is your own offer."))
+    return _send(session, sender, offer.author_id, body, initiative_id=offer.id)
+
+
+def to_volunteer(
+    session: Session, sender: User, proposal: Proposal, recipient_id: int, body: str
+) -> Message:
+    """The proposer writes to one of the people volunteering for their proposal."""
+    if proposal.author_id != sender.id:
+        raise Forbidden(_l("Only the proposer can message its volunteers."))
+    is_volunteer = session.scalar(
+        select(Volunteering.id).where(
+            Volunteering.proposal_id == proposal.id,
+            Volunteering.user_id == recipient_id,
+            Volunteering.status == "active",
+        )
+    )
+    if not is_volunteer:
+        raise Invalid(None, _l("That person is not volunteering for this proposal."))
+    return _send(session, sender, recipient_id, body, proposal_id=proposal.id)
+
+
+def reply(session: Session, sender: User, message_id: int, body: str) -> Message:
+    """Answer a message you received."""
+    original = session.get(Message, message_id)
+    if original is None or original.recipient_id != sender.id:
+        raise NotFound(_l("There is no such message."))
+    return _send(
+        session,
+        sender,
+        original.sender_id,
+        body,
+        initiative_id=original.initiative_id,
+        proposal_id=original.proposal_id,
+    )
+
+
+def inbox(session: Session, user: User) -> list[Message]:
+    """Messages received, newest first; opening the inbox marks them read."""
+    messages = list(
+        session.scalars(
+            select(Message)
+            .where(Message.recipient_id == user.id)
+            .order_by(Message.created_at.desc())
+        )
+    )
+    now = datetime.now(UTC)
+    for m in messages:
+        if m.read_at is None:
+            m.read_at = now
+    session.flush()
+    return messages
+
+
+def sent(session: Session, user: User) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message).where(Message.sender_id == user.id).order_by(Message.created_at.desc())
+        )
+    )
+
+
+def _send(session: Session, sender: User, recipient_id: int, body: str, **about) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("body", _l("Write a message."))
+    message = Message(sender_id=sender.id, recipient_id=recipient_id, body=body, **about)
+    session.add(message)
+    session.flush()
+    return message
