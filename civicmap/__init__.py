@@ -47,25 +47,35 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
 
-    from civicmap.web import context_processor, security_headers
+    login_manager.login_view = "auth.login"
+    from civicmap.geo import point_of
+    from civicmap.web import context_processor, security_headers, unauthorized, user_text
 
+    login_manager.unauthorized_handler(unauthorized)
     app.context_processor(context_processor)
     app.after_request(security_headers)
+    app.add_template_filter(user_text)
+    app.add_template_filter(point_of, "point")
+    app.jinja_env.add_extension("jinja2.ext.do")
 
 
 def register_blueprints(app: Flask) -> None:
+    from civicmap.auth.views import bp as auth_bp
+    from civicmap.engagement.views import bp as engagement_bp
     from civicmap.health.views import bp as health_bp
+    from civicmap.initiatives.views import bp as initiatives_bp
     from civicmap.main.views import bp as main_bp
+    from civicmap.people.views import bp as people_bp
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(main_bp)
+    for bp in (main_bp, health_bp, auth_bp, people_bp, initiatives_bp, engagement_bp):
+        app.register_blueprint(bp)
 
 
 def register_cli(app: Flask) -> None:
-    from civicmap.cli import areas_cli, demo_cli
+    from civicmap.cli import areas_cli, demo_cli, people_cli
 
-    app.cli.add_command(areas_cli)
-    app.cli.add_command(demo_cli)
+    for group in (areas_cli, demo_cli, people_cli):
+        app.cli.add_command(group)
 
 
 def register_errors(app: Flask) -> None:

@@ -8,10 +8,26 @@ from flask.cli import AppGroup
 from civicmap.errors import Invalid
 from civicmap.extensions import db
 from civicmap.geo import read_area_features
-from civicmap.services import areas, demo
+from civicmap.models.vocabulary import ROLES
+from civicmap.services import accounts, areas, demo
 
 areas_cli = AppGroup("areas", help="Wards and other areas.")
 demo_cli = AppGroup("demo", help="Demonstration and benchmark data.")
+people_cli = AppGroup("people", help="Accounts and roles.")
+
+
+@people_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(list(ROLES)))
+def set_role_command(email: str, role: str) -> None:
+    """Appoint a council officer, moderator or admin (or make them a resident again)."""
+    try:
+        user = accounts.set_role(db.session, email, role)
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from None
+    click.echo(f"{user.display_name} <{user.email}> is now {role}.")
 
 
 @areas_cli.command("import")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from geoalchemy2.shape import from_shape
+from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -45,6 +45,11 @@ def parse_point(lat: Any, lon: Any) -> Point:
 def to_db(geom: BaseGeometry):
     """A Shapely geometry as a value for a GeoAlchemy2 column."""
     return from_shape(geom, srid=SRID)
+
+
+def point_of(value) -> Point | None:
+    """A Shapely point from a GeoAlchemy2 column value (None stays None)."""
+    return to_shape(value) if value is not None else None
 
 
 def read_area_features(text: str) -> list[AreaFeature]:

@@ -4,22 +4,57 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from civicmap.errors import CivicmapError
 from civicmap.models import vocabulary
+from civicmap.rendering import user_text
+
+__all__ = ["user_text"]
 
 
 def context_processor() -> dict:
+    from civicmap.initiatives.urls import item_url
+
     return {
+        "item_url": item_url,
+        "get_locale": get_locale,
         "site_name": current_app.config["SITE_NAME"],
         "area_name": current_app.config["AREA_NAME"],
         "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
         "vocabulary": vocabulary,
     }
+
+
+def unauthorized():
+    """Logged out and trying to write: log in first, then come back to the page you were on."""
+    if wants_json():
+        return error_response(401, _("Log in first"), _("You need to log in to do that."))
+    if request.method == "GET":
+        back = request.full_path.rstrip("?")
+    else:
+        # A form posted while logged out: come back to the page that had the form.
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host
+        back = (
+            (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else "/"
+        )
+    flash(_("Please log in (or sign up) to do that."), "info")
+    return redirect(url_for("auth.login", next=safe_next(back)))
 
 
 def security_headers(response: Response) -> Response:
@@ -76,3 +111,22 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             500, _("Something went wrong"), _("Sorry, that did not work. Please try again later.")
         )
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A redirect target inside this site only (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def show_invalid(form, exc: CivicmapError) -> None:
+    """Put a service's refusal next to the field it is about (or at the top of the form)."""
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)

@@ -8,7 +8,9 @@ rolled back, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,72 @@ def postcodes_file() -> Path:
     if not path.exists():
         pytest.fail(f"postcode file {path} is missing: it comes from ../shared/data")
     return path
+
+
+PASSWORD = "a-long-Lambeth-passphrase"
+
+
+class Visitor:
+    """A person using the site through the test client; every POST carries a real CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+        self._token = None
+
+    def token(self) -> str:
+        if self._token is None:
+            page = self.client.get("/signup").get_data(as_text=True)
+            self._token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
+        return self._token
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kw)
+
+    def login(self, user, password=PASSWORD):
+        response = self.post("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        self._token = None  # a new session after log-in
+        return self
+
+
+@pytest.fixture
+def visitor(app, session):
+    return Visitor(app.test_client())
+
+
+@pytest.fixture
+def person(app, session):
+    """Makes people with real password hashes who can log in: person(name='Ann')."""
+    from civicmap.services import accounts
+
+    count = itertools.count(1)
+
+    def make(name=None, role="resident", **values):
+        n = next(count)
+        user = accounts.register(
+            session, f"p{n}-{id(session)}@example.org", name or f"Person {n}", PASSWORD
+        )
+        user.role = role
+        for key, value in values.items():
+            setattr(user, key, value)
+        session.commit()  # a released savepoint: survives a rollback in the code under test
+        return user
+
+    return make
+
+
+@pytest.fixture
+def as_person(app, session, person):
+    """A logged-in Visitor for a new person: as_person(name='Ann') -> (visitor, user)."""
+
+    def make(**values):
+        user = person(**values)
+        return Visitor(app.test_client()).login(user), user
+
+    return make

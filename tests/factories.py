@@ -29,7 +29,7 @@ def make_user(session: Session, **values) -> User:
         **values,
     )
     session.add(user)
-    session.flush()
+    session.commit()  # released savepoint: survives a rollback in the code under test
     return user
 
 
@@ -49,5 +49,5 @@ def make_initiative(session: Session, kind: str = "project", at=BRIXTON_STATION,
         **(defaults | values),
     )
     session.add(item)
-    session.flush()
+    session.commit()  # released savepoint: survives a rollback in the code under test
     return item

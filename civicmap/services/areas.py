@@ -1,7 +1,7 @@
 """Areas: importing ward boundaries and finding wards."""
 
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -39,3 +39,13 @@ def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int
         )
     codes = {a.code for a in features}
     return {"created": len(codes - existing), "updated": len(codes & existing)}
+
+
+def boundary_geojson(session: Session) -> str:
+    """The union of all wards as a GeoJSON Feature (text), built in PostGIS."""
+    return session.scalar(
+        text(
+            "SELECT json_build_object('type', 'Feature', 'properties', json_build_object(),"
+            " 'geometry', ST_AsGeoJSON(ST_Union(geom), 6)::json)::text FROM wards"
+        )
+    )

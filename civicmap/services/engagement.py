@@ -231,3 +231,38 @@ def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[V
     for v in rows:
         grouped.setdefault(v.proposal_id, []).append(v)
     return grouped
+
+
+# --- what a person has done ---------------------------------------------------------------------
+
+
+def proposals_by(session: Session, user_id: int) -> list[Proposal]:
+    return list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.author_id == user_id)
+            .order_by(Proposal.created_at.desc())
+        )
+    )
+
+
+def volunteering_by(session: Session, user_id: int) -> list[tuple[Volunteering, Proposal]]:
+    return list(
+        session.execute(
+            select(Volunteering, Proposal)
+            .join(Proposal, Proposal.id == Volunteering.proposal_id)
+            .where(Volunteering.user_id == user_id, Volunteering.status == "active")
+            .order_by(Volunteering.created_at.desc())
+        ).tuples()
+    )
+
+
+def appreciations_received(session: Session, user_id: int) -> list[tuple[Appreciation, Initiative]]:
+    return list(
+        session.execute(
+            select(Appreciation, Initiative)
+            .join(Initiative, Initiative.id == Appreciation.initiative_id)
+            .where(Initiative.author_id == user_id)
+            .order_by(Appreciation.created_at.desc())
+        ).tuples()
+    )

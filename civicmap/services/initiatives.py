@@ -58,7 +58,7 @@ def create(
 def update(
     session: Session, item: Initiative, editor: User, fields: dict, placement: Placement, area: str
 ) -> Initiative:
-    _require_author(item, editor)
+    require_author(item, editor)
     for key, value in _clean(item.kind, fields).items():
         setattr(item, key, value)
     _place(item, placement)
@@ -68,7 +68,7 @@ def update(
 
 def delete(session: Session, item: Initiative, editor: User) -> None:
     """Authors delete their own items: hidden and kept, so its page answers 410."""
-    _require_author(item, editor)
+    require_author(item, editor)
     item.hidden, item.hidden_reason = True, "deleted"
     session.flush()
 
@@ -85,8 +85,8 @@ def idea_to_project(session: Session, idea: Initiative, editor: User, area: str)
     """The idea's author turns it into a project; the project links back to the idea."""
     if idea.kind != "idea":
         raise Invalid(None, _l("Only an idea can become a project."))
-    _require_author(idea, editor)
-    existing = session.scalar(select(Project).where(Project.from_idea_id == idea.id))
+    require_author(idea, editor)
+    existing = project_from_idea(session, idea.id)
     if existing:
         return existing
     project = Project(
@@ -116,6 +116,18 @@ def get(session: Session, kind: str, item_id: int, viewer: User | None = None) -
     if item.hidden and not (viewer and viewer.is_authenticated and viewer.is_moderator):
         raise Gone(_l("This has been removed by its author or a moderator."))
     return item
+
+
+def project_from_idea(session: Session, idea_id: int) -> Initiative | None:
+    """The project an idea became, if it did."""
+    return session.scalar(
+        select(Project).where(Project.from_idea_id == idea_id, Project.hidden.is_(False))
+    )
+
+
+def source_idea(session: Session, project: Initiative) -> Initiative | None:
+    """The idea a project grew out of, if any."""
+    return session.get(Idea, project.from_idea_id) if project.from_idea_id else None
 
 
 def appreciation_counts(session: Session, ids: list[int]) -> dict[int, int]:
@@ -189,6 +201,6 @@ def _flush_placed(session: Session, area: str) -> None:
         raise
 
 
-def _require_author(item: Initiative, user: User) -> None:
+def require_author(item: Initiative, user: User) -> None:
     if item.author_id != user.id:
         raise Forbidden(_l("Only its author can change this."))

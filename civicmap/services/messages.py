@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Invalid, NotFound
@@ -88,3 +88,9 @@ def _send(session: Session, sender: User, recipient_id: int, body: str, **about)
     session.add(message)
     session.flush()
     return message
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(Message.recipient_id == user_id, Message.read_at.is_(None))
+    )

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
+            Length(max=254),
+        ],
+        description=_l("Never shown to anyone. We use it for logging in."),
+    )
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(_l("Enter the name others will see.")), Length(max=60)],
+        description=_l("Shown with everything you post."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
+        description=_l("At least 10 characters; a few unrelated words work well."),
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Sign up"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Remember me on this device"))
+    submit = SubmitField(_l("Log in"))

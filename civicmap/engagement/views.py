@@ -1,0 +1,194 @@
+"""Appreciate, comment, propose, volunteer, get in touch: the forms on an item's page.
+
+Each view validates its form and calls one service; a refusal re-renders the item page with
+the message next to the form and what the person typed kept.
+"""
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
+from civicmap.errors import CivicmapError
+from civicmap.extensions import db
+from civicmap.initiatives.urls import KIND_OF, item_url
+from civicmap.initiatives.views import KINDS, render_item
+from civicmap.people.forms import MessageForm
+from civicmap.services import engagement, messages
+from civicmap.services import initiatives as items
+from civicmap.web import show_invalid
+
+bp = Blueprint("engagement", __name__)
+
+
+def _act(item, form_name: str, form, action: Callable[[], object], done: str, anchor: str):
+    """Validate, act, commit and go back to the item; or show the item again with the error."""
+    status = 422
+    if form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+        except CivicmapError as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+            status = exc.status
+        else:
+            flash(done, "success")
+            return redirect(f"{item_url(item)}#{anchor}")
+    return render_item(item, status=status, **{form_name: form})
+
+
+def _item(plural: str, item_id: int):
+    return items.get(db.session, KIND_OF[plural], item_id, current_user)
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/appreciate")
+@login_required
+def appreciate(plural: str, item_id: int):
+    item, form = _item(plural, item_id), AppreciateForm()
+    return _act(
+        item,
+        "appreciate_form",
+        form,
+        lambda: engagement.appreciate(db.session, current_user, item, form.note.data),
+        _("Thank you for your appreciation."),
+        "appreciations",
+    )
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/unappreciate")
+@login_required
+def unappreciate(plural: str, item_id: int):
+    item, form = _item(plural, item_id), AppreciateForm()
+    return _act(
+        item,
+        "appreciate_form",
+        form,
+        lambda: engagement.unappreciate(db.session, current_user, item),
+        _("Your appreciation has been taken back."),
+        "appreciations",
+    )
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/comments")
+@login_required
+def comment(plural: str, item_id: int):
+    item, form = _item(plural, item_id), CommentForm()
+    return _act(
+        item,
+        "comment_form",
+        form,
+        lambda: engagement.comment(
+            db.session, current_user, item, form.body.data, form.parent_id.data
+        ),
+        _("Your comment is posted."),
+        "discussion",
+    )
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/proposals")
+@login_required
+def propose(plural: str, item_id: int):
+    item, form = _item(plural, item_id), ProposalForm()
+    return _act(
+        item,
+        "proposal_form",
+        form,
+        lambda: engagement.propose(
+            db.session,
+            current_user,
+            item,
+            form.action.data,
+            form.due_on.data,
+            form.volunteers_needed.data or 0,
+        ),
+        _("Your proposal is posted. Thank you!"),
+        "proposals",
+    )
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/contact")
+@login_required
+def contact(plural: str, item_id: int):
+    item, form = _item(plural, item_id), MessageForm()
+    return _act(
+        item,
+        "message_form",
+        form,
+        lambda: messages.about_offer(db.session, current_user, item, form.body.data),
+        _("Your message has been sent."),
+        "contact",
+    )
+
+
+def _proposal_item(proposal_id: int):
+    proposal = engagement.get_proposal(db.session, proposal_id)
+    item = items.get(db.session, proposal.initiative_kind, proposal.initiative_id, current_user)
+    return proposal, item
+
+
+@bp.post("/proposals/<int:proposal_id>/volunteer")
+@login_required
+def volunteer(proposal_id: int):
+    proposal, item = _proposal_item(proposal_id)
+    form = VolunteerForm()
+    return _act(
+        item,
+        "volunteer_form",
+        form,
+        lambda: engagement.volunteer(db.session, current_user, proposal.id, form.note.data),
+        _("Thank you for volunteering!"),
+        f"proposal-{proposal.id}",
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    proposal, item = _proposal_item(proposal_id)
+    return _act(
+        item,
+        "volunteer_form",
+        VolunteerForm(),
+        lambda: engagement.withdraw_volunteering(db.session, current_user, proposal.id),
+        _("You are no longer volunteering for this."),
+        f"proposal-{proposal.id}",
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/status/<any(done, withdrawn):status>")
+@login_required
+def proposal_status(proposal_id: int, status: str):
+    proposal, item = _proposal_item(proposal_id)
+    return _act(
+        item,
+        "volunteer_form",
+        VolunteerForm(),
+        lambda: engagement.set_proposal_status(db.session, current_user, proposal, status),
+        _("The proposal is updated."),
+        f"proposal-{proposal.id}",
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/message/<int:user_id>")
+@login_required
+def message_volunteer(proposal_id: int, user_id: int):
+    proposal, item = _proposal_item(proposal_id)
+    form = MessageForm()
+    return _act(
+        item,
+        "message_form",
+        form,
+        lambda: messages.to_volunteer(db.session, current_user, proposal, user_id, form.body.data),
+        _("Your message has been sent."),
+        f"proposal-{proposal.id}",
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def goto_proposal(proposal_id: int):
+    """A proposal lives on its item's page."""
+    proposal, item = _proposal_item(proposal_id)
+    return redirect(f"{item_url(item)}#proposal-{proposal.id}")

@@ -1,0 +1,89 @@
+"""Forms for the three kinds of item; they share title, description, category and location."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
+from civicmap.people.forms import optional_int
+
+
+def choices(labels: dict) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+class ItemForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(_l("Give it a title.")),
+            Length(min=3, max=120, message=_l("Use 3 to 120 characters.")),
+        ],
+    )
+    summary = StringField(
+        _l("Summary"),
+        validators=[Length(max=280, message=_l("Keep the summary under 280 characters."))],
+        description=_l("One sentence shown in lists and on the map."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[
+            DataRequired(_l("Describe it in a few sentences.")),
+            Length(max=10000, message=_l("Keep the description under 10,000 characters.")),
+        ],
+        description=_l("Plain text; links and simple Markdown (*emphasis*, lists) work."),
+    )
+    category = SelectField(_l("Category"), choices=choices(CATEGORIES))
+    # Free text so the server can explain what is wrong with it (see geo.parse_point).
+    lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
+    lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
+
+
+class ProjectForm(ItemForm):
+    status = SelectField(_l("Status"), choices=choices(STATUSES["project"]))
+    website = URLField(
+        _l("Website (optional)"),
+        validators=[
+            Optional(),
+            Length(max=300),
+            Regexp(
+                r"^https?://[^\s]+\.[^\s]+$",
+                message=_l("Give a full web address starting with https://"),
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Share project"))
+
+
+class IdeaForm(ItemForm):
+    submit = SubmitField(_l("Start the discussion"))
+
+
+class OfferForm(ItemForm):
+    summary = None  # offers say it all in the description
+    offer_type = SelectField(_l("What you offer"), choices=choices(OFFER_TYPES))
+    skills = StringField(
+        _l("Skills"),
+        validators=[Length(max=900)],
+        description=_l("Separate skills with commas, e.g. carpentry, first aid."),
+    )
+    availability = StringField(
+        _l("When you are available"),
+        validators=[Length(max=200)],
+        description=_l("e.g. weekday evenings"),
+    )
+    status = SelectField(_l("Status"), choices=choices(STATUSES["offer"]))
+    ward = SelectField(
+        _l("Ward you can help in"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l(
+            "Needed if you give no point. Your exact point is never shown: "
+            "the public sees it on a grid of about 250 m."
+        ),
+    )
+    submit = SubmitField(_l("Make the offer"))
+
+
+FORMS = {"project": ProjectForm, "idea": IdeaForm, "offer": OfferForm}

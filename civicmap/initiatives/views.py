@@ -1,0 +1,158 @@
+"""Pages for projects, ideas and offers: share, show, edit, delete, moderate."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
+from civicmap.errors import CivicmapError, Invalid
+from civicmap.extensions import db
+from civicmap.geo import point_of
+from civicmap.initiatives.forms import FORMS
+from civicmap.initiatives.urls import KIND_OF, item_url
+from civicmap.people.forms import MessageForm
+from civicmap.services import engagement
+from civicmap.services import initiatives as items
+from civicmap.web import show_invalid
+
+bp = Blueprint("initiatives", __name__)
+KINDS = "<any(projects, ideas, offers):plural>"
+
+
+def _form(kind: str, obj=None):
+    form = FORMS[kind](obj=obj)
+    if kind == "offer":
+        form.ward.choices = [("", _("Choose a ward")), *items.ward_choices(db.session)]
+    return form
+
+
+def _placement(form) -> items.Placement:
+    ward = form.ward.data if "ward" in form else None
+    return items.Placement(lat=form.lat.data, lon=form.lon.data, ward_id=ward)
+
+
+def _fields(form) -> dict:
+    return {name: field.data for name, field in form._fields.items()}
+
+
+@bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
+@login_required
+def new(plural: str):
+    kind = KIND_OF[plural]
+    form = _form(kind)
+    if form.validate_on_submit():
+        try:
+            item = items.create(
+                db.session, current_user, kind, _fields(form), _placement(form), _area()
+            )
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+        else:
+            flash(_("Thank you — it is on the map."), "success")
+            return redirect(item_url(item))
+    status = 422 if request.method == "POST" else 200
+    return render_template("initiatives/form.html", form=form, kind=kind, item=None), status
+
+
+@bp.get(f"/{KINDS}/<int:item_id>")
+def show(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
+    return render_item(item)
+
+
+def render_item(item, status: int = 200, **forms):
+    """The item page; engagement views re-render it with their form's errors."""
+    forms.setdefault("appreciate_form", AppreciateForm(formdata=None))
+    forms.setdefault("comment_form", CommentForm(formdata=None))
+    forms.setdefault("proposal_form", ProposalForm(formdata=None))
+    forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
+    forms.setdefault("message_form", MessageForm(formdata=None))
+    session = db.session
+    # An idea that became a project keeps its discussion: the project shows both.
+    discussion_ids = [item.id] + ([item.from_idea_id] if item.from_idea_id else [])
+    proposals = items.proposals_for(session, item.id)
+    context = {
+        "item": item,
+        "appreciations": engagement.appreciations_of(session, item),
+        "mine": current_user.is_authenticated
+        and engagement.find_appreciation(session, current_user, item),
+        "comments": engagement.discussion(session, discussion_ids),
+        "proposals": proposals,
+        "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
+        "from_idea": items.source_idea(session, item),
+        "became_project": items.project_from_idea(session, item.id)
+        if item.kind == "idea"
+        else None,
+        **forms,
+    }
+    return render_template("initiatives/show.html", **context), status
+
+
+@bp.route(f"/{KINDS}/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plural: str, item_id: int):
+    kind = KIND_OF[plural]
+    item = items.get(db.session, kind, item_id, current_user)
+    items.require_author(item, current_user)
+    form = _form(kind, obj=item)
+    if request.method == "GET":
+        _fill_location(form, item)
+    if form.validate_on_submit():
+        try:
+            items.update(db.session, item, current_user, _fields(form), _placement(form), _area())
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(item_url(item))
+    status = 422 if request.method == "POST" else 200
+    return render_template("initiatives/form.html", form=form, kind=kind, item=item), status
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/delete")
+@login_required
+def delete(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
+    items.delete(db.session, item, current_user)
+    db.session.commit()
+    flash(_("It has been removed from the map."), "success")
+    return redirect(url_for("people.me"))
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/moderate")
+@login_required
+def moderate(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
+    hide = request.form.get("action") == "hide"
+    items.moderate(db.session, item, current_user, hide=hide)
+    db.session.commit()
+    flash(_("Hidden from the public.") if hide else _("Restored."), "success")
+    return redirect(item_url(item))
+
+
+@bp.post("/ideas/<int:item_id>/make-project")
+@login_required
+def make_project(item_id: int):
+    idea = items.get(db.session, "idea", item_id, current_user)
+    try:
+        project = items.idea_to_project(db.session, idea, current_user, _area())
+        db.session.commit()
+    except CivicmapError:
+        db.session.rollback()
+        raise
+    flash(_("Your idea is now a project. Check the details and save."), "success")
+    return redirect(item_url(project, "edit"))
+
+
+def _fill_location(form, item) -> None:
+    point = point_of(item.location)
+    if point is not None:
+        form.lat.data, form.lon.data = f"{point.y:.6f}", f"{point.x:.6f}"
+
+
+def _area() -> str:
+    return current_app.config["AREA_NAME"]

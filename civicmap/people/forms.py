@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+def optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(_l("Enter a display name.")), Length(max=60)]
+    )
+    bio = TextAreaField(_l("About you"), validators=[Length(max=1000)])
+    skills = StringField(
+        _l("Skills"),
+        validators=[Length(max=900)],
+        description=_l("Separate skills with commas, e.g. gardening, bike repair."),
+    )
+    home_ward = SelectField(_l("Your ward (optional)"), coerce=optional_int, validate_choice=False)
+    submit = SubmitField(_l("Save profile"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("new_password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message"), validators=[DataRequired(_l("Write a message.")), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Send message"))

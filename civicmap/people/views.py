@@ -1,0 +1,124 @@
+"""People: public profiles, my civicmap, my profile and password, my messages."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civicmap.errors import Invalid, NotFound
+from civicmap.extensions import db
+from civicmap.models import User
+from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
+from civicmap.services import accounts, engagement, messages
+from civicmap.services import initiatives as items
+from civicmap.web import show_invalid
+
+bp = Blueprint("people", __name__)
+
+
+@bp.get("/people/<int:user_id>")
+def profile(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound(_("There is nobody with that number."))
+    contributions = items.by_author(db.session, person.id)
+    return render_template("people/profile.html", person=person, contributions=contributions)
+
+
+@bp.get("/me")
+@login_required
+def me():
+    session = db.session
+    mine = items.by_author(session, current_user.id)
+    return render_template(
+        "people/me.html",
+        mine=mine,
+        proposals=engagement.proposals_by(session, current_user.id),
+        volunteering=engagement.volunteering_by(session, current_user.id),
+        received=engagement.appreciations_received(session, current_user.id),
+        unread=messages.unread_count(session, current_user.id),
+    )
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    form.home_ward.choices = [("", _("Not saying")), *items.ward_choices(db.session)]
+    if request.method == "GET":
+        form.skills.data = ", ".join(current_user.skills or [])
+        form.home_ward.data = current_user.home_ward_id
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(
+                db.session,
+                current_user,
+                form.display_name.data,
+                form.bio.data or "",
+                form.skills.data or "",
+                form.home_ward.data,
+            )
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("people.profile", user_id=current_user.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/edit_profile.html", form=form), status
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+        else:
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("people.me"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/password.html", form=form), status
+
+
+@bp.get("/me/messages")
+@login_required
+def inbox():
+    received = messages.inbox(db.session, current_user)
+    db.session.commit()  # marks them read
+    return render_template(
+        "people/messages.html",
+        received=received,
+        sent=messages.sent(db.session, current_user),
+        form=MessageForm(formdata=None),
+    )
+
+
+@bp.post("/me/messages/<int:message_id>/reply")
+@login_required
+def reply(message_id: int):
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messages.reply(db.session, current_user, message_id, form.body.data)
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            show_invalid(form, exc)
+        else:
+            flash(_("Your reply has been sent."), "success")
+            return redirect(url_for("people.inbox"))
+    return render_template(
+        "people/messages.html",
+        received=messages.inbox(db.session, current_user),
+        sent=messages.sent(db.session, current_user),
+        form=form,
+        reply_to=message_id,
+    ), 422
