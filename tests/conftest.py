@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from civicmap import create_app
@@ -56,6 +55,20 @@ def app():
     return app
 
 
+class TestSession(scoped_session):
+    """One session shared by the test and the requests it makes, ended by the test alone.
+
+    Requests push their own app context (so `g`, CSRF tokens and logins stay per request), and
+    Flask-SQLAlchemy removes the session when each one ends: here that is a no-op.
+    """
+
+    def remove(self) -> None:
+        pass
+
+    def end(self) -> None:
+        super().remove()
+
+
 @pytest.fixture
 def session(app):
     """db.session, bound to a connection whose transaction is rolled back after the test.
@@ -64,21 +77,21 @@ def session(app):
     """
     with app.app_context():
         connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        # A plain SQLAlchemy session: Flask-SQLAlchemy's own would pick its engine per mapper
-        # and bypass this connection.
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    original = db.session
+    # A plain SQLAlchemy session: Flask-SQLAlchemy's own picks its engine per mapper and
+    # would bypass this connection.
+    db.session = TestSession(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=lambda: "test",
+    )
+    try:
+        yield db.session
+    finally:
+        db.session.end()
+        db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_remember_me_sets_a_lasting_httponly_cookie(visitor, person):
     cookies = response.headers.getlist("Set-Cookie")
     remember = [c for c in cookies if c.startswith("remember_token=")]
     assert remember and "HttpOnly" in remember[0] and "Expires=" in remember[0]
-    session_cookie = [c for c in cookies if c.startswith("session=")][0]
+    session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 
@@ -112,7 +112,7 @@ def test_profile_edit_shows_on_the_public_profile_without_the_email(as_person, s
 
 
 def test_changing_password_needs_the_current_one(as_person):
-    visitor, user = as_person()
+    visitor, _user = as_person()
     wrong = visitor.post(
         "/me/password",
         {

@@ -41,7 +41,7 @@ class ItemForm(FlaskForm):
 
 
 class ProjectForm(ItemForm):
-    status = SelectField(_l("Status"), choices=choices(STATUSES["project"]))
+    status = SelectField(_l("Status"), choices=choices(STATUSES["project"]), default="planning")
     website = URLField(
         _l("Website (optional)"),
         validators=[
@@ -73,7 +73,7 @@ class OfferForm(ItemForm):
         validators=[Length(max=200)],
         description=_l("e.g. weekday evenings"),
     )
-    status = SelectField(_l("Status"), choices=choices(STATUSES["offer"]))
+    status = SelectField(_l("Status"), choices=choices(STATUSES["offer"]), default="available")
     ward = SelectField(
         _l("Ward you can help in"),
         coerce=optional_int,
