@@ -28,7 +28,7 @@ def count(session, kind=None):
 
 
 def test_sharing_a_project_puts_it_in_its_ward_and_shows_it(as_person, session, visitor):
-    me, user = as_person(name="Amara")
+    me, _user = as_person(name="Amara")
     response = me.post("/projects/new", project_form())
     assert response.status_code == 302
     project = session.scalar(select(Initiative).where(Initiative.kind == "project"))

@@ -146,7 +146,7 @@ def get_proposal(session: Session, proposal_id: int, lock: bool = False) -> Prop
     query = select(Proposal).where(Proposal.id == proposal_id)
     if lock:
         # Two people taking the last place at once: the second waits and then sees it full.
-        query = query.with_for_update()
+        query = query.with_for_update(of=Proposal)
     proposal = session.scalar(query)
     if proposal is None:
         raise NotFound(_l("There is no such proposal."))

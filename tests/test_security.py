@@ -1,0 +1,61 @@
+"""CSRF on every state-changing request, security headers, no personal data on public pages."""
+
+import pytest
+from sqlalchemy import func, select
+
+from civicmap.models import Appreciation, Initiative
+from tests.factories import make_initiative
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/projects/new",
+        "/projects/{id}/appreciate",
+        "/projects/{id}/comments",
+        "/projects/{id}/proposals",
+        "/projects/{id}/delete",
+        "/me/profile",
+        "/logout",
+    ],
+)
+def test_a_post_without_a_csrf_token_is_refused_and_writes_nothing(as_person, session, url):
+    me, author = as_person()
+    item = make_initiative(session, author=author)
+    response = me.post(url.format(id=item.id), {"title": "x", "note": "y", "body": "z"}, csrf=False)
+    assert response.status_code == 400
+    assert "Your form expired" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Appreciation)) == 0
+    session.refresh(item)
+    assert not item.hidden
+
+
+def test_a_forged_csrf_token_is_refused(as_person, session):
+    me, _ = as_person()
+    response = me.post("/projects/new", {"csrf_token": "forged", "title": "x"}, csrf=False)
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Initiative)) == 0
+
+
+def test_pages_send_a_content_security_policy_that_allows_only_own_scripts(visitor, session):
+    response = visitor.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_page_loads_a_script_from_elsewhere(visitor, session):
+    item = make_initiative(session)
+    for url in ("/", f"/projects/{item.id}", "/signup", "/login"):
+        page = visitor.get(url).get_data(as_text=True)
+        assert "<script>" not in page  # no inline script
+        assert 'src="http' not in page and 'href="http' not in page.split("<main")[0]
+
+
+def test_errors_answer_json_problem_documents_to_api_clients(visitor, session):
+    response = visitor.get("/projects/999999", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 404
