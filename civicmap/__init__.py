@@ -56,7 +56,6 @@ def register_extensions(app: Flask) -> None:
     app.after_request(security_headers)
     app.add_template_filter(user_text)
     app.add_template_filter(point_of, "point")
-    app.jinja_env.add_extension("jinja2.ext.do")
 
 
 def register_blueprints(app: Flask) -> None:

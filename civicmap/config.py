@@ -41,3 +41,4 @@ class TestConfig(Config):
     )
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so signed cookies are reproducible in tests
     RATELIMIT_ENABLED = False
+    TILE_URL = ""  # tests never reach the network: maps draw on a plain background

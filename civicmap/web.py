@@ -32,12 +32,26 @@ def context_processor() -> dict:
 
     return {
         "item_url": item_url,
+        "field_aria": field_aria,
         "get_locale": get_locale,
         "site_name": current_app.config["SITE_NAME"],
         "area_name": current_app.config["AREA_NAME"],
         "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
         "vocabulary": vocabulary,
     }
+
+
+def field_aria(field) -> dict[str, str]:
+    """ARIA attributes tying a control to its hint and error (only those that apply)."""
+    described = [
+        f"{field.id}-{part}"
+        for part, on in (("hint", field.description), ("error", field.errors))
+        if on
+    ]
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
 
 
 def unauthorized():

@@ -3,9 +3,11 @@
 (function () {
   "use strict";
   const LAMBETH = [51.4607, -0.1163];
+  const maps = {};
 
   function baseMap(el, options) {
     const map = L.map(el, Object.assign({ center: LAMBETH, zoom: 13, maxZoom: 19 }, options || {}));
+    maps[el.id] = map; // by element id, for scripts (and tests) that need the map again
     const tiles = el.dataset.tiles;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
@@ -29,5 +31,5 @@
       .catch(() => null);
   }
 
-  window.civicmap = Object.assign(window.civicmap || {}, { baseMap, addBoundary });
+  window.civicmap = Object.assign(window.civicmap || {}, { baseMap, addBoundary, maps });
 })();

@@ -1,0 +1,88 @@
+"""Browser journeys: the app served on loopback, driven in Debian's headless Chromium.
+
+The live server reads committed data, so these tests do not use the rolled-back `session`
+fixture; each test starts from wards only and the tables are emptied after it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from civicmap.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("CIVICMAP_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
+CONTENT_TABLES = "messages, volunteerings, proposals, comments, appreciations, initiatives, users"
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def clean_db(app):
+    yield
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {CONTENT_TABLES} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def new_page(browser, live_server, clean_db):
+    """new_page() -> a page in a fresh browser context (a separate person), with console
+    errors (a CSP violation, a script error) collected in page.errors."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
