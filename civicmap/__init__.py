@@ -56,17 +56,31 @@ def register_extensions(app: Flask) -> None:
     app.after_request(security_headers)
     app.add_template_filter(user_text)
     app.add_template_filter(point_of, "point")
+    app.jinja_env.add_extension("jinja2.ext.do")
 
 
 def register_blueprints(app: Flask) -> None:
+    from civicmap.areas.views import bp as areas_bp
     from civicmap.auth.views import bp as auth_bp
     from civicmap.engagement.views import bp as engagement_bp
     from civicmap.health.views import bp as health_bp
     from civicmap.initiatives.views import bp as initiatives_bp
     from civicmap.main.views import bp as main_bp
+    from civicmap.map.views import bp as map_bp
+    from civicmap.officers.views import bp as officers_bp
     from civicmap.people.views import bp as people_bp
 
-    for bp in (main_bp, health_bp, auth_bp, people_bp, initiatives_bp, engagement_bp):
+    for bp in (
+        main_bp,
+        map_bp,
+        areas_bp,
+        health_bp,
+        auth_bp,
+        people_bp,
+        initiatives_bp,
+        engagement_bp,
+        officers_bp,
+    ):
         app.register_blueprint(bp)
 
 

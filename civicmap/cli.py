@@ -51,6 +51,20 @@ def import_areas_command(file: Path) -> None:
     )
 
 
+@areas_cli.command("import-postcodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_postcodes_command(file: Path) -> None:
+    """Load postcode centroids (CSV with postcode, lat, lon) for "near a postcode"."""
+    try:
+        with file.open(encoding="utf-8", newline="") as lines:
+            count = areas.import_postcodes(db.session, lines)
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {exc.message} Nothing was imported.") from None
+    click.echo(f"Imported {count} postcodes from {file}.")
+
+
 @demo_cli.command("seed")
 @click.option(
     "--count",

@@ -28,6 +28,7 @@ class Config:
     TILE_ATTRIBUTION = os.environ.get(
         "CIVICMAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
+    MAP_MAX_AGE = int(os.environ.get("CIVICMAP_MAP_MAX_AGE", "15"))  # seconds browsers may reuse
     BOUNDARY_ATTRIBUTION = (
         "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
         "Contains OS data © Crown copyright and database right 2022."

@@ -23,6 +23,13 @@ class Invalid(CivicmapError):
         self.field = field
 
 
+class InvalidParameter(Invalid):
+    """A query parameter that cannot be used (a bad bbox, an unknown filter value): 400."""
+
+    status = 400
+    title = _l("Bad request")
+
+
 class NotFound(CivicmapError):
     status = 404
     title = _l("Not found")

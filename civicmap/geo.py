@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func
 
-from civicmap.errors import Invalid
+from civicmap.errors import Invalid, InvalidParameter
 
 SRID = 4326
 
@@ -107,3 +108,55 @@ def _first(props: dict, key: str, suffix: str) -> str | None:
         if k.upper().startswith("WD") and k.upper().endswith(suffix) and v:
             return str(v)
     return None
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A WGS84 box: west, south, east, north."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def envelope(self):
+        """The box as a PostGIS geometry, for index-served `&&` filters."""
+        return func.ST_MakeEnvelope(self.west, self.south, self.east, self.north, SRID)
+
+
+MAX_BBOX_DEGREES = 2.0  # a view wider than this is not a map of one council area
+
+
+def parse_bbox(text: str | None) -> BBox | None:
+    """'west,south,east,north' -> BBox; None when absent; Invalid with a reason otherwise."""
+    if text is None or not text.strip():
+        return None
+    parts = text.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise InvalidParameter("bbox", _l("bbox must be four numbers: west,south,east,north."))
+    west, south, east, north = values
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InvalidParameter(
+            "bbox", _l("bbox must have west < east and south < north, in degrees (WGS84).")
+        )
+    if east - west > MAX_BBOX_DEGREES or north - south > MAX_BBOX_DEGREES:
+        raise InvalidParameter("bbox", _l("That area is too large; zoom in on the map."))
+    return BBox(west, south, east, north)
+
+
+def cluster_cell(zoom: int) -> float:
+    """The grid cell (degrees) for server-side clusters at a zoom: about 40 px on screen."""
+    return 360.0 / (2**zoom) / 6
+
+
+def metres(geom_a, geom_b):
+    """The distance in metres between two WGS84 geometries (on the spheroid)."""
+    return func.ST_Distance(func.geography(geom_a), func.geography(geom_b))
+
+
+def make_point(lat: float, lon: float):
+    return func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID)

@@ -86,7 +86,7 @@ def security_headers(response: Response) -> Response:
 
 
 def wants_json() -> bool:
-    if request.path.startswith(("/api/", "/healthz")):
+    if request.path.startswith(("/api/", "/healthz", "/map/", "/data/")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

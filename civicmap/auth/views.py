@@ -58,4 +58,4 @@ def login():
 def logout():
     logout_user()
     flash(_("You have logged out."), "success")
-    return redirect(url_for("main.index"))
+    return redirect(url_for("map.index"))

@@ -8,11 +8,6 @@ from civicmap.services import areas
 bp = Blueprint("main", __name__)
 
 
-@bp.get("/")
-def index():
-    return render_template("main/index.html")
-
-
 @bp.get("/boundary.geojson")
 def boundary():
     """The area's outline, for the maps."""

@@ -22,3 +22,12 @@ class Ward(db.Model):
 
     def __repr__(self) -> str:
         return f"<Ward {self.code} {self.name}>"
+
+
+class Postcode(db.Model):
+    """A postcode centroid, for "near me" by postcode (loaded from a file at run time)."""
+
+    __tablename__ = "postcodes"
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)  # "SW2 1AA"
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)

@@ -58,6 +58,7 @@ class Initiative(db.Model):
         CheckConstraint("char_length(description) <= 10000", name="ck_initiatives_description"),
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
+        CheckConstraint("appreciation_count >= 0", name="ck_initiatives_appreciation_count"),
         CheckConstraint(
             f"(kind = 'offer' AND offer_type IS NOT NULL AND offer_type IN {sql_in(OFFER_TYPES)})"
             " OR (kind <> 'offer' AND offer_type IS NULL)",
@@ -109,6 +110,10 @@ class Initiative(db.Model):
     )
     hidden: Mapped[bool] = mapped_column(Boolean, server_default="false")
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    # Kept by a trigger on appreciations, so maps and lists need no count per row.
+    appreciation_count: Mapped[int] = mapped_column(
+        server_default="0", server_onupdate=FetchedValue()
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -1,12 +1,16 @@
-"""Areas: importing ward boundaries and finding wards."""
+"""Areas: importing ward boundaries and postcodes, and what each ward holds."""
 
+import csv
+
+from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from civicmap.geo import AreaFeature, to_db
-from civicmap.models import Ward
+from civicmap.errors import Invalid, NotFound
+from civicmap.geo import AreaFeature, parse_point, to_db
+from civicmap.models import Postcode, Ward
 
 
 def ward_slug(name: str) -> str:
@@ -49,3 +53,202 @@ def boundary_geojson(session: Session) -> str:
             " 'geometry', ST_AsGeoJSON(ST_Union(geom), 6)::json)::text FROM wards"
         )
     )
+
+
+WARD_STATS_SQL = """
+WITH items AS (
+  SELECT ward_id,
+         count(*) FILTER (WHERE kind = 'project') AS projects,
+         count(*) FILTER (WHERE kind = 'idea') AS ideas,
+         count(*) FILTER (WHERE kind = 'offer') AS offers,
+         sum(appreciation_count) AS appreciations
+  FROM initiatives WHERE NOT hidden GROUP BY ward_id
+), props AS (
+  SELECT i.ward_id,
+         count(*) FILTER (WHERE p.status = 'open') AS open_proposals,
+         count(*) FILTER (WHERE p.status = 'full') AS full_proposals,
+         count(*) FILTER (WHERE p.status = 'done') AS done_proposals
+  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+  WHERE NOT i.hidden GROUP BY i.ward_id
+), vols AS (
+  SELECT i.ward_id, count(*) AS volunteers
+  FROM volunteerings v JOIN proposals p ON p.id = v.proposal_id
+  JOIN initiatives i ON i.id = p.initiative_id
+  WHERE v.status = 'active' AND NOT i.hidden GROUP BY i.ward_id
+)
+SELECT w.id, w.code, w.name, w.slug,
+       coalesce(items.projects, 0) AS projects, coalesce(items.ideas, 0) AS ideas,
+       coalesce(items.offers, 0) AS offers, coalesce(items.appreciations, 0) AS appreciations,
+       coalesce(props.open_proposals, 0) AS open_proposals,
+       coalesce(props.full_proposals, 0) AS full_proposals,
+       coalesce(props.done_proposals, 0) AS done_proposals,
+       coalesce(vols.volunteers, 0) AS volunteers
+FROM wards w
+LEFT JOIN items ON items.ward_id = w.id
+LEFT JOIN props ON props.ward_id = w.id
+LEFT JOIN vols ON vols.ward_id = w.id
+WHERE CAST(:ward_id AS integer) IS NULL OR w.id = :ward_id
+ORDER BY w.name
+"""
+
+
+def ward_stats(session: Session, ward_id: int | None = None) -> list[dict]:
+    """Per ward: counts of each kind, proposals by status, volunteers, appreciations."""
+    rows = session.execute(text(WARD_STATS_SQL), {"ward_id": ward_id}).mappings().all()
+    return [dict(r, total=r["projects"] + r["ideas"] + r["offers"]) for r in rows]
+
+
+def get_ward(session: Session, slug: str) -> Ward:
+    ward = session.scalar(select(Ward).where(Ward.slug == slug))
+    if ward is None:
+        raise NotFound(_l("There is no ward called %(slug)s.", slug=slug))
+    return ward
+
+
+def wards_geojson(session: Session) -> str:
+    """All wards as a GeoJSON FeatureCollection with their activity, built in PostGIS."""
+    return session.scalar(
+        text(
+            "SELECT json_build_object('type', 'FeatureCollection', 'features',"
+            " coalesce(json_agg(json_build_object('type', 'Feature', 'id', w.code,"
+            " 'geometry', ST_AsGeoJSON(w.geom, 5)::json,"
+            " 'properties', json_build_object('code', w.code, 'name', w.name, 'slug', w.slug,"
+            " 'items', coalesce(c.n, 0))) ORDER BY w.name), '[]'::json))::text FROM wards w"
+            " LEFT JOIN (SELECT ward_id, count(*) AS n FROM initiatives WHERE NOT hidden"
+            " GROUP BY ward_id) c ON c.ward_id = w.id"
+        )
+    )
+
+
+def skills_offered(session: Session, ward_id: int | None = None) -> list[tuple[str, int]]:
+    """Skills offered (in offers), most common first."""
+    return list(
+        session.execute(
+            text(
+                "SELECT skill, count(*) AS n FROM initiatives i, unnest(i.skills) AS skill"
+                " WHERE i.kind = 'offer' AND NOT i.hidden"
+                " AND (CAST(:ward_id AS integer) IS NULL OR i.ward_id = :ward_id)"
+                " GROUP BY skill ORDER BY n DESC, skill LIMIT 30"
+            ),
+            {"ward_id": ward_id},
+        ).tuples()
+    )
+
+
+def new_per_month(session: Session) -> list[dict]:
+    """New items per ward per month, for the officers' dashboard (last 12 months)."""
+    return [
+        dict(r)
+        for r in session.execute(
+            text(
+                "SELECT to_char(date_trunc('month', created_at), 'YYYY-MM') AS month,"
+                " count(*) AS items FROM initiatives WHERE NOT hidden"
+                " AND created_at > now() - interval '12 months' GROUP BY 1 ORDER BY 1"
+            )
+        ).mappings()
+    ]
+
+
+def proposals_needing_volunteers(session: Session, ward_id: int, limit: int = 20) -> list[dict]:
+    """Open proposals in a ward that still want volunteers, with how many are missing."""
+    return [
+        dict(r)
+        for r in session.execute(
+            text(
+                "SELECT p.id, p.action, p.volunteers_needed, i.id AS item_id, i.kind, i.title,"
+                " p.volunteers_needed - count(v.id) FILTER (WHERE v.status = 'active') AS missing"
+                " FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
+                " LEFT JOIN volunteerings v ON v.proposal_id = p.id"
+                " WHERE i.ward_id = :ward_id AND NOT i.hidden AND p.status = 'open'"
+                " AND p.volunteers_needed > 0"
+                " GROUP BY p.id, i.id ORDER BY p.created_at DESC LIMIT :limit"
+            ),
+            {"ward_id": ward_id, "limit": limit},
+        ).mappings()
+    ]
+
+
+def recent_activity(session: Session, ward_id: int | None, limit: int = 15) -> list[dict]:
+    """The latest things that happened (new items, comments, proposals), newest first."""
+    return [
+        dict(r)
+        for r in session.execute(
+            text(
+                "SELECT * FROM ("
+                " SELECT 'item' AS what, i.created_at AS at, i.id AS item_id, i.kind, i.title,"
+                "  u.display_name AS who FROM initiatives i JOIN users u ON u.id = i.author_id"
+                "  WHERE NOT i.hidden AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
+                "  ORDER BY i.created_at DESC LIMIT :limit) a"
+                " UNION ALL SELECT * FROM ("
+                " SELECT 'comment', c.created_at, i.id, i.kind, i.title, u.display_name"
+                "  FROM comments c JOIN initiatives i ON i.id = c.initiative_id"
+                "  JOIN users u ON u.id = c.author_id WHERE NOT i.hidden AND NOT c.hidden"
+                "  AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
+                "  ORDER BY c.created_at DESC LIMIT :limit) b"
+                " UNION ALL SELECT * FROM ("
+                " SELECT 'proposal', p.created_at, i.id, i.kind, i.title, u.display_name"
+                "  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
+                "  JOIN users u ON u.id = p.author_id WHERE NOT i.hidden"
+                "  AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
+                "  ORDER BY p.created_at DESC LIMIT :limit) c"
+                " ORDER BY at DESC LIMIT :limit"
+            ),
+            {"w": ward_id, "limit": limit},
+        ).mappings()
+    ]
+
+
+def ward_bbox(session: Session, ward_id: int) -> list[float]:
+    """[west, south, east, north] of a ward."""
+    box = session.execute(
+        select(
+            func.ST_XMin(Ward.geom),
+            func.ST_YMin(Ward.geom),
+            func.ST_XMax(Ward.geom),
+            func.ST_YMax(Ward.geom),
+        ).where(Ward.id == ward_id)
+    ).one()
+    return [round(v, 5) for v in box]
+
+
+def import_postcodes(session: Session, lines) -> int:
+    """Upsert postcode centroids from CSV lines with postcode, lat and lon columns.
+
+    Every row is checked before any is written; Invalid names the first bad line.
+    """
+    reader = csv.DictReader(lines)
+    missing = {"postcode", "lat", "lon"} - set(reader.fieldnames or [])
+    if missing:
+        raise Invalid(
+            "file",
+            f"The CSV needs the columns postcode, lat and lon (missing: "
+            f"{', '.join(sorted(missing))}).",
+        )
+    rows = []
+    for n, row in enumerate(reader, start=2):
+        try:
+            point = parse_point(row["lat"], row["lon"])
+        except Invalid:
+            raise Invalid(
+                "file", f"Line {n}: lat/lon {row['lat']!r}, {row['lon']!r} is not a point."
+            ) from None
+        code = normalise_postcode(row["postcode"] or "")
+        if not 5 <= len(code) <= 8:
+            raise Invalid("file", f"Line {n}: {row['postcode']!r} is not a postcode.")
+        rows.append({"postcode": code, "location": f"SRID=4326;POINT({point.x} {point.y})"})
+    if not rows:
+        raise Invalid("file", "The CSV has no rows.")
+    stmt = insert(Postcode)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[Postcode.postcode], set_={"location": stmt.excluded.location}
+        ),
+        rows,
+    )
+    return len(rows)
+
+
+def normalise_postcode(text_: str) -> str:
+    """'sw21aa' -> 'SW2 1AA' (outward code, one space, inward code)."""
+    compact = "".join(text_.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact

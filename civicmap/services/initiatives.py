@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Appreciation, Idea, Initiative, Offer, Project, Proposal, User, Ward
+from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
 from civicmap.services.tags import parse_tags
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
@@ -130,15 +130,6 @@ def source_idea(session: Session, project: Initiative) -> Initiative | None:
     return session.get(Idea, project.from_idea_id) if project.from_idea_id else None
 
 
-def appreciation_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    rows = session.execute(
-        select(Appreciation.initiative_id, func.count())
-        .where(Appreciation.initiative_id.in_(ids))
-        .group_by(Appreciation.initiative_id)
-    )
-    return dict(rows.all())
-
-
 def by_author(session: Session, author_id: int, include_hidden: bool = False) -> list[Initiative]:
     query = select(Initiative).where(Initiative.author_id == author_id)
     if not include_hidden:
@@ -156,6 +147,12 @@ def proposals_for(session: Session, item_id: int) -> list[Proposal]:
 
 def ward_choices(session: Session) -> list[tuple[int, str]]:
     return [(w.id, w.name) for w in session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
+
+
+def ward_slugs(session: Session) -> list[tuple[str, str]]:
+    return [
+        (w.slug, w.name) for w in session.execute(select(Ward.slug, Ward.name).order_by(Ward.name))
+    ]
 
 
 def _clean(kind: str, fields: dict) -> dict:

@@ -1,0 +1,68 @@
+"""Areas: all wards at a glance, one ward's page, and Atom feeds of new items."""
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from civicmap.areas.feeds import atom
+from civicmap.extensions import db
+from civicmap.services import areas, browse
+
+bp = Blueprint("areas", __name__)
+FEED_SIZE = 50
+
+
+@bp.get("/areas")
+def index():
+    return render_template("areas/index.html", wards=areas.ward_stats(db.session))
+
+
+@bp.get("/areas/wards.geojson")
+def wards_geojson():
+    response = Response(areas.wards_geojson(db.session), mimetype="application/geo+json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/areas/<slug>")
+def ward(slug: str):
+    session = db.session
+    ward = areas.get_ward(session, slug)
+    lists = {
+        kind: browse.list_items(session, browse.Filters(kinds=(kind,), ward=slug))
+        for kind in ("project", "idea", "offer")
+    }
+    return render_template(
+        "areas/ward.html",
+        ward=ward,
+        stats=areas.ward_stats(session, ward.id)[0],
+        lists=lists,
+        needing=areas.proposals_needing_volunteers(session, ward.id),
+        skills=areas.skills_offered(session, ward.id),
+        activity=areas.recent_activity(session, ward.id),
+        bbox=areas.ward_bbox(session, ward.id),
+    )
+
+
+@bp.get("/areas/<slug>/feed.atom")
+def ward_feed(slug: str):
+    ward = areas.get_ward(db.session, slug)
+    newest = browse.list_items(db.session, browse.Filters(ward=slug), per_page=FEED_SIZE).items
+    body = atom(
+        _("New in %(ward)s", ward=ward.name),
+        url_for("areas.ward_feed", slug=slug, _external=True),
+        url_for("areas.ward", slug=slug, _external=True),
+        newest,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/feed.atom")
+def borough_feed():
+    newest = browse.list_items(db.session, browse.Filters(), per_page=FEED_SIZE).items
+    body = atom(
+        _("New in %(area)s", area=current_app.config["AREA_NAME"]),
+        url_for("areas.borough_feed", _external=True),
+        url_for("map.index", _external=True),
+        newest,
+    )
+    return Response(body, mimetype="application/atom+xml")

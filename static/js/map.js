@@ -1,0 +1,221 @@
+// The map of initiatives (front page and ward pages). Pins come from /map/items.json for the
+// current view and filters only, refetched (debounced) as the map moves; a dense view comes
+// back as server-side grid clusters. The URL keeps the view and filters, so it can be shared.
+(function () {
+  "use strict";
+  const el = document.getElementById("map");
+  if (!el || !window.L) return;
+  const labels = JSON.parse(el.dataset.labels || "{}");
+  const form = document.getElementById("filters");
+  const list = document.getElementById("item-list");
+  const wardSlug = el.dataset.ward || null;
+  const KINDS = ["project", "idea", "offer", "proposal"];
+  const LETTER = { project: "P", idea: "I", offer: "O", proposal: "A" };
+  const PLURAL = { project: "projects", idea: "ideas", offer: "offers" };
+
+  const params = new URLSearchParams(location.search);
+  const map = civicmap.baseMap(el, { zoom: 13, minZoom: 10, maxZoom: 19 });
+
+  // One cluster group per kind, so each is a layer a person can switch off.
+  const groups = {};
+  KINDS.forEach((kind) => {
+    groups[kind] = L.markerClusterGroup({
+      maxClusterRadius: 40,
+      iconCreateFunction: (c) => clusterIcon(c.getChildCount(), kind),
+    }).addTo(map);
+  });
+  const serverClusters = L.layerGroup().addTo(map);
+  const overlays = {};
+  KINDS.forEach((kind) => (overlays[swatch(kind) + " " + (labels[kind] || kind)] = groups[kind]));
+
+  let wardsLayer = null;
+  const wardsToggle = L.layerGroup();
+  overlays[labels.wards || "Wards"] = wardsToggle;
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  map.on("overlayadd overlayremove", (e) => {
+    if (e.layer === wardsToggle) return toggleWards(e.type === "overlayadd");
+    refresh();
+  });
+
+  function swatch(kind) {
+    return `<span class="marker-key marker-${kind}" aria-hidden="true"></span>`;
+  }
+
+  function clusterIcon(count, kind) {
+    const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
+    return L.divIcon({
+      html: `<span>${count}</span>`,
+      className: `cluster-icon cluster-${kind || "mixed"}`,
+      iconSize: [size, size],
+    });
+  }
+
+  function pinIcon(kind) {
+    return L.divIcon({
+      html: `<span>${LETTER[kind]}</span>`,
+      className: `pin-icon marker-${kind}`,
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+      popupAnchor: [0, -12],
+    });
+  }
+
+  function popup(item, wards) {
+    const [id, kind, , , title, appreciations, wardId, itemId] = item;
+    const box = document.createElement("div");
+    box.className = "popup";
+    const kindLine = document.createElement("p");
+    kindLine.className = "kind-label";
+    kindLine.textContent = labels[kind] + " · " + (wards[wardId] || "");
+    const link = document.createElement("a");
+    const target = kind === "proposal" ? `/proposals/${id}` : `/${PLURAL[kind]}/${itemId}`;
+    link.href = target;
+    link.textContent = title; // text, never HTML: titles are user input
+    const heading = document.createElement("p");
+    heading.className = "popup-title";
+    heading.appendChild(link);
+    box.append(kindLine, heading);
+    if (kind !== "offer") {
+      const count = document.createElement("p");
+      count.textContent = `${appreciations} ${labels.appreciations || ""}`;
+      box.appendChild(count);
+    }
+    return box;
+  }
+
+  function enabledKinds() {
+    return KINDS.filter((k) => map.hasLayer(groups[k]) && formKinds().includes(k));
+  }
+
+  function formKinds() {
+    if (!form) return KINDS;
+    const checked = [...form.querySelectorAll('input[name="kind"]:checked')].map((i) => i.value);
+    return checked.length ? checked : [];
+  }
+
+  function filterParams() {
+    const p = new URLSearchParams();
+    if (form) {
+      ["q", "category", "status", "ward"].forEach((name) => {
+        const value = form.elements[name] && form.elements[name].value.trim();
+        if (value) p.set(name, value);
+      });
+    }
+    if (wardSlug) p.set("ward", wardSlug);
+    return p;
+  }
+
+  let pending = null;
+  let timer = null;
+  function refresh() {
+    clearTimeout(timer);
+    timer = setTimeout(load, 250);
+  }
+
+  function load() {
+    const kinds = enabledKinds();
+    const b = map.getBounds();
+    const p = filterParams();
+    p.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(","));
+    p.set("zoom", map.getZoom());
+    p.set("kind", kinds.join(","));
+    writeUrl();
+    if (pending) pending.abort();
+    pending = new AbortController();
+    el.setAttribute("aria-busy", "true");
+    if (!kinds.length) return draw({ mode: "points", items: [], wards: {} });
+    fetch(`${el.dataset.items}?${p}`, { signal: pending.signal })
+      .then((r) => (r.ok ? r.json() : Promise.reject(r)))
+      .then(draw)
+      .catch((e) => { if (e.name !== "AbortError") el.removeAttribute("aria-busy"); });
+    refreshList(p);
+  }
+
+  function draw(data) {
+    KINDS.forEach((k) => groups[k].clearLayers());
+    serverClusters.clearLayers();
+    if (data.mode === "points") {
+      const byKind = {};
+      data.items.forEach((item) => {
+        const marker = L.marker([item[3], item[2]], { icon: pinIcon(item[1]), title: item[4], keyboard: false });
+        marker.bindPopup(() => popup(item, data.wards));
+        (byKind[item[1]] = byKind[item[1]] || []).push(marker);
+      });
+      Object.entries(byKind).forEach(([kind, markers]) => groups[kind].addLayers(markers));
+    } else {
+      data.cells.forEach(([lon, lat, n]) => {
+        const marker = L.marker([lat, lon], { icon: clusterIcon(n, null), title: `${n}: ${labels.zoom || ""}`, keyboard: false });
+        marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())));
+        serverClusters.addLayer(marker);
+      });
+    }
+    el.dataset.mode = data.mode;
+    el.removeAttribute("aria-busy");
+  }
+
+  function refreshList(p) {
+    if (!list || !el.dataset.list) return;
+    const q = new URLSearchParams(p);
+    q.delete("zoom");
+    q.set("partial", "1");
+    fetch(`${el.dataset.list}?${q}`)
+      .then((r) => (r.ok ? r.text() : Promise.reject(r)))
+      .then((html) => {
+        // The server rendered and escaped this fragment; it replaces the list in place.
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        const fresh = doc.getElementById("item-list");
+        if (fresh) list.replaceChildren(...fresh.childNodes);
+      })
+      .catch(() => {});
+  }
+
+  function writeUrl() {
+    if (wardSlug) return;
+    const c = map.getCenter();
+    const p = filterParams();
+    p.set("lat", c.lat.toFixed(5));
+    p.set("lon", c.lng.toFixed(5));
+    p.set("z", map.getZoom());
+    const kinds = formKinds();
+    if (kinds.length !== KINDS.length) p.set("kind", kinds.join(","));
+    history.replaceState(null, "", `${location.pathname}?${p}`);
+  }
+
+  function toggleWards(on) {
+    if (!on) { if (wardsLayer) map.removeLayer(wardsLayer); return; }
+    if (wardsLayer) return wardsLayer.addTo(map);
+    fetch(el.dataset.wards).then((r) => r.json()).then((geojson) => {
+      wardsLayer = L.geoJSON(geojson, {
+        style: (f) => ({ color: "#505a5f", weight: f.properties.slug === wardSlug ? 3 : 1, fillOpacity: 0 }),
+        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name, { sticky: true }),
+      }).addTo(map);
+    });
+  }
+
+  if (form) {
+    form.addEventListener("change", refresh);
+    form.addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
+    const near = document.getElementById("near-me");
+    if (near && navigator.geolocation) {
+      near.hidden = false;
+      near.addEventListener("click", () =>
+        navigator.geolocation.getCurrentPosition((pos) => {
+          map.setView([pos.coords.latitude, pos.coords.longitude], 16);
+        })
+      );
+    }
+  }
+
+  map.on("moveend", refresh);
+  civicmap.addBoundary(map, el.dataset.boundary, false);
+  if (el.dataset.wardBbox) {
+    const [w, s, e, n] = JSON.parse(el.dataset.wardBbox);
+    map.fitBounds([[s, w], [n, e]]);
+    wardsToggle.addTo(map);
+  } else if (params.get("lat") && params.get("lon")) {
+    map.setView([+params.get("lat"), +params.get("lon")], +(params.get("z") || 14));
+  } else {
+    map.setView([51.4607, -0.1163], 12);
+  }
+  refresh();
+})();
