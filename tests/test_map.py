@@ -1,0 +1,183 @@
+"""The map endpoint, the list and "near a postcode"."""
+
+import pytest
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select, update
+
+from civicmap.models import Initiative, Proposal
+from civicmap.services import browse, demo
+from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative
+
+LAMBETH = "-0.16,51.40,-0.07,51.51"
+AROUND_BRIXTON = "-0.13,51.45,-0.10,51.47"
+
+
+def pins(visitor, **args):
+    args.setdefault("bbox", LAMBETH)
+    response = visitor.get("/map/items.json", query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["mode"] == "points", body
+    return {(row[1], row[0]): row for row in body["items"]}
+
+
+def test_only_items_inside_the_view_are_answered(visitor, session):
+    brixton = make_initiative(session, at=BRIXTON_STATION)
+    dulwich = make_initiative(session, at=WEST_DULWICH)
+    found = pins(visitor, bbox=AROUND_BRIXTON)
+    assert ("project", brixton.id) in found
+    assert ("project", dulwich.id) not in found
+
+
+def test_a_pin_carries_id_kind_point_title_and_appreciations(visitor, session):
+    item = make_initiative(session, title="Seed swap", at=ACRE_LANE)
+    row = pins(visitor)[("project", item.id)]
+    assert row[0:2] == [item.id, "project"] and row[4:6] == ["Seed swap", 0]
+    assert abs(row[2] - ACRE_LANE[1]) <= 1e-5 and abs(row[3] - ACRE_LANE[0]) <= 1e-5
+
+
+def test_offers_are_pinned_at_their_coarse_point(visitor, session):
+    offer = make_initiative(session, kind="offer", at=ACRE_LANE)
+    session.refresh(offer)
+    row = pins(visitor)[("offer", offer.id)]
+    public = to_shape(offer.public_location)
+    assert abs(row[2] - public.x) <= 1e-5 and abs(row[3] - public.y) <= 1e-5
+    assert abs(row[2] - ACRE_LANE[1]) > 1e-4 or abs(row[3] - ACRE_LANE[0]) > 1e-4
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"kind": "idea"}, {"idea"}),
+        ({"kind": "project,offer"}, {"project", "offer"}),
+        ({"category": "food"}, {"food"}),
+        ({"status": "completed"}, {"completed"}),
+        ({"ward": "west-dulwich"}, {"dulwich"}),
+        ({"q": "allotments"}, {"allotment"}),
+    ],
+)
+def test_each_filter_narrows_the_pins(visitor, session, args, expected):
+    made = {
+        "idea": make_initiative(session, kind="idea"),
+        "project": make_initiative(session, kind="project"),
+        "offer": make_initiative(session, kind="offer"),
+        "food": make_initiative(session, category="food"),
+        "completed": make_initiative(session, status="completed"),
+        "dulwich": make_initiative(session, at=WEST_DULWICH),
+        "allotment": make_initiative(session, title="Shared allotments for Brixton"),
+    }
+    found = {(kind, id_) for kind, id_ in pins(visitor, **args)}
+    wanted = {(made[k].kind, made[k].id) for k in expected}
+    assert wanted <= found
+    others = {(m.kind, m.id) for name, m in made.items() if name not in expected}
+    # Only the kind filters overlap with other fixtures ("project" matches several).
+    if "kind" not in args:
+        assert not (others & found)
+
+
+def test_hidden_items_are_never_on_the_map(visitor, session):
+    item = make_initiative(session)
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id == item.id)
+        .values(hidden=True, hidden_reason="deleted")
+    )
+    assert ("project", item.id) not in pins(visitor)
+
+
+def test_open_proposals_are_a_layer_at_their_items_point(visitor, session, as_person):
+    item = make_initiative(session, at=ACRE_LANE)
+    proposer, _ = as_person()
+    proposer.post(
+        f"/projects/{item.id}/proposals",
+        {"action": "Litter pick on Sunday", "volunteers_needed": "3"},
+    )
+    proposal = session.scalar(select(Proposal))
+    row = pins(visitor, kind="proposal")[("proposal", proposal.id)]
+    assert row[4] == "Litter pick on Sunday" and row[7] == item.id
+    proposer.post(f"/proposals/{proposal.id}/status/done")
+    assert ("proposal", proposal.id) not in pins(visitor, kind="proposal")
+
+
+def test_a_dense_view_is_answered_with_server_side_clusters(visitor, session):
+    added, _ = demo.seed_synthetic(session, browse.MAX_POINTS + 200, seed=7)
+    response = visitor.get("/map/items.json", query_string={"bbox": LAMBETH, "zoom": 12})
+    body = response.get_json()
+    assert body["mode"] == "clusters"
+    assert body["total"] == added
+    assert sum(cell[2] for cell in body["cells"]) == added
+    assert len(body["cells"]) < 300  # bounded, whatever the number of items
+    kinds = {}
+    for cell in body["cells"]:
+        for kind, n in cell[3].items():
+            kinds[kind] = kinds.get(kind, 0) + n
+    assert kinds == dict(
+        session.execute(select(Initiative.kind, func.count()).group_by(Initiative.kind)).all()
+    )
+    # Zoomed in on a street, the same data comes back as pins again.
+    street = visitor.get(
+        "/map/items.json", query_string={"bbox": "-0.1150,51.4620,-0.1140,51.4630", "zoom": 18}
+    ).get_json()
+    assert street["mode"] == "points"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"bbox": "nonsense"}, "four numbers"),
+        ({"bbox": "-0.1,51.5,-0.2,51.4"}, "west < east"),
+        ({"bbox": "-10,40,10,60"}, "too large"),
+        ({}, "bbox is required"),
+        ({"bbox": LAMBETH, "kind": "petition"}, "kind must be among"),
+        ({"bbox": LAMBETH, "category": "crypto"}, "Unknown category"),
+        ({"bbox": LAMBETH, "zoom": "lots"}, "zoom must be"),
+    ],
+)
+def test_bad_map_requests_get_a_400_problem_document(visitor, session, args, message):
+    response = visitor.get("/map/items.json", query_string=args)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert message in response.get_json()["detail"]
+
+
+def test_map_answers_can_be_revalidated_with_an_etag(visitor, session):
+    make_initiative(session)
+    first = visitor.get("/map/items.json", query_string={"bbox": LAMBETH})
+    again = visitor.get(
+        "/map/items.json",
+        query_string={"bbox": LAMBETH},
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert "max-age" in first.headers["Cache-Control"]
+
+
+def test_the_list_works_without_javascript_newest_first_and_paged(visitor, session):
+    items = [make_initiative(session, title=f"Numbered item {n:02d}") for n in range(25)]
+    page = visitor.get("/list").get_data(as_text=True)
+    assert "25 items, newest first" in page
+    assert page.index("Numbered item 24") < page.index("Numbered item 23")
+    assert "Numbered item 04" not in page
+    second = visitor.get("/list?page=2").get_data(as_text=True)
+    assert "Numbered item 04" in second and "Numbered item 00" in second
+    assert items
+
+
+def test_near_a_postcode_lists_the_nearest_first_with_distances(
+    visitor, session, cli, postcodes_file
+):
+    result = cli.invoke(args=["areas", "import-postcodes", str(postcodes_file)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 6128 postcodes" in result.output
+    near = make_initiative(session, title="Right by the station", at=BRIXTON_STATION)
+    far = make_initiative(session, title="Far away in Dulwich", at=WEST_DULWICH)
+    page = visitor.get("/list?postcode=sw2+1rw").get_data(as_text=True)
+    assert "nearest to SW2 1RW first" in page
+    assert page.index(near.title) < page.index(far.title)
+    assert " m away" in page
+
+
+def test_an_unknown_postcode_is_explained(visitor, session):
+    response = visitor.get("/list?postcode=ZZ9 9ZZ")
+    assert response.status_code == 422
+    assert "We do not know the postcode ZZ9 9ZZ" in response.get_data(as_text=True)
