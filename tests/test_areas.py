@@ -64,7 +64,7 @@ def test_the_dashboard_is_for_officers_only(as_person, session):
     assert resident.get("/officers").status_code == 403
     officer, _ = as_person(role="officer")
     page = officer.get("/officers").get_data(as_text=True)
-    assert "Officers’ dashboard" in page and "Brixton Acre Lane" in page
+    assert "Officers\u2019 dashboard" in page and "Brixton Acre Lane" in page
 
 
 def test_admins_appoint_officers_with_a_command(cli, session):
