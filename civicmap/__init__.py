@@ -15,6 +15,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config or Config)
+    from civicmap.web import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -49,28 +52,41 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_view = "auth.login"
     from civicmap.geo import point_of
-    from civicmap.web import context_processor, security_headers, unauthorized, user_text
+    from civicmap.web import (
+        context_processor,
+        refuse_nul_characters,
+        security_headers,
+        unauthorized,
+        user_text,
+    )
 
     login_manager.unauthorized_handler(unauthorized)
     app.context_processor(context_processor)
     app.after_request(security_headers)
+    app.before_request(refuse_nul_characters)
     app.add_template_filter(user_text)
     app.add_template_filter(point_of, "point")
     app.jinja_env.add_extension("jinja2.ext.do")
 
 
 def register_blueprints(app: Flask) -> None:
+    from flask_cors import CORS
+
+    from civicmap.api import bp as api_bp
     from civicmap.areas.views import bp as areas_bp
     from civicmap.auth.views import bp as auth_bp
     from civicmap.engagement.views import bp as engagement_bp
+    from civicmap.extensions import csrf
     from civicmap.health.views import bp as health_bp
     from civicmap.initiatives.views import bp as initiatives_bp
     from civicmap.main.views import bp as main_bp
     from civicmap.map.views import bp as map_bp
     from civicmap.officers.views import bp as officers_bp
+    from civicmap.ogc.views import bp as ogc_bp
+    from civicmap.opendata.views import bp as opendata_bp
     from civicmap.people.views import bp as people_bp
 
-    for bp in (
+    blueprints = (
         main_bp,
         map_bp,
         areas_bp,
@@ -80,8 +96,21 @@ def register_blueprints(app: Flask) -> None:
         initiatives_bp,
         engagement_bp,
         officers_bp,
-    ):
+        opendata_bp,
+        api_bp,
+        ogc_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
+    # Open data reads from anywhere; nothing that writes is reachable cross-origin.
+    CORS(
+        app,
+        resources={r"/(api|ogc|data)(/.*)?": {"origins": "*"}},
+        methods=["GET", "HEAD"],
+        send_wildcard=True,
+    )
+    csrf.exempt(api_bp)  # read-only
+    csrf.exempt(ogc_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from civicmap.errors import CivicmapError
 from civicmap.models import vocabulary
@@ -39,6 +40,23 @@ def context_processor() -> dict:
         "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
         "vocabulary": vocabulary,
     }
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31 - 1 (PostgreSQL's integer); anything else is a 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def refuse_nul_characters():
+    """PostgreSQL cannot store a NUL character: refuse it up front with a 400, not a 500."""
+    values = [*request.args.values(), *request.form.values(), request.path]
+    if any("\x00" in v for v in values):
+        return error_response(
+            400, _("Bad request"), _("The request contains a character that cannot be stored.")
+        )
+    return None
 
 
 def field_aria(field) -> dict[str, str]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.serving import make_server
 
 from civicmap import create_app
 from civicmap.config import TestConfig
@@ -179,3 +181,45 @@ def as_person(app, session, person):
         return Visitor(app.test_client()).login(user), user
 
     return make
+
+
+# --- committed data, for a live server and for tools outside this process ---------------------
+
+CONTENT_TABLES = "messages, volunteerings, proposals, comments, appreciations, initiatives, users"
+
+
+def empty_content_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {CONTENT_TABLES} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def clean_db(app):
+    """For tests that commit: the content tables are emptied afterwards (wards stay)."""
+    yield
+    empty_content_tables(app)
+
+
+@pytest.fixture(scope="module")
+def demo_data(app):
+    """The demo, committed, for a module of read-only tests; emptied afterwards."""
+    from civicmap.services import demo
+
+    with app.app_context():
+        demo.seed_demo(db.session)
+        db.session.commit()
+        db.session.remove()
+    yield
+    empty_content_tables(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a free loopback port, in a thread, for Chromium and GDAL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

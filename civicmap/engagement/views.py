@@ -44,7 +44,7 @@ def _item(plural: str, item_id: int):
     return items.get(db.session, KIND_OF[plural], item_id, current_user)
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/appreciate")
+@bp.post(f"/{KINDS}/<id:item_id>/appreciate")
 @login_required
 def appreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
@@ -58,7 +58,7 @@ def appreciate(plural: str, item_id: int):
     )
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/unappreciate")
+@bp.post(f"/{KINDS}/<id:item_id>/unappreciate")
 @login_required
 def unappreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
@@ -72,7 +72,7 @@ def unappreciate(plural: str, item_id: int):
     )
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/comments")
+@bp.post(f"/{KINDS}/<id:item_id>/comments")
 @login_required
 def comment(plural: str, item_id: int):
     item, form = _item(plural, item_id), CommentForm()
@@ -88,7 +88,7 @@ def comment(plural: str, item_id: int):
     )
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/proposals")
+@bp.post(f"/{KINDS}/<id:item_id>/proposals")
 @login_required
 def propose(plural: str, item_id: int):
     item, form = _item(plural, item_id), ProposalForm()
@@ -109,7 +109,7 @@ def propose(plural: str, item_id: int):
     )
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/contact")
+@bp.post(f"/{KINDS}/<id:item_id>/contact")
 @login_required
 def contact(plural: str, item_id: int):
     item, form = _item(plural, item_id), MessageForm()
@@ -129,7 +129,7 @@ def _proposal_item(proposal_id: int):
     return proposal, item
 
 
-@bp.post("/proposals/<int:proposal_id>/volunteer")
+@bp.post("/proposals/<id:proposal_id>/volunteer")
 @login_required
 def volunteer(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
@@ -144,7 +144,7 @@ def volunteer(proposal_id: int):
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.post("/proposals/<id:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
@@ -158,7 +158,7 @@ def withdraw(proposal_id: int):
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/status/<any(done, withdrawn):status>")
+@bp.post("/proposals/<id:proposal_id>/status/<any(done, withdrawn):status>")
 @login_required
 def proposal_status(proposal_id: int, status: str):
     proposal, item = _proposal_item(proposal_id)
@@ -172,7 +172,7 @@ def proposal_status(proposal_id: int, status: str):
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/message/<int:user_id>")
+@bp.post("/proposals/<id:proposal_id>/message/<id:user_id>")
 @login_required
 def message_volunteer(proposal_id: int, user_id: int):
     proposal, item = _proposal_item(proposal_id)
@@ -187,7 +187,7 @@ def message_volunteer(proposal_id: int, user_id: int):
     )
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<id:proposal_id>")
 def goto_proposal(proposal_id: int):
     """A proposal lives on its item's page."""
     proposal, item = _proposal_item(proposal_id)

@@ -56,7 +56,7 @@ def new(plural: str):
     return render_template("initiatives/form.html", form=form, kind=kind, item=None), status
 
 
-@bp.get(f"/{KINDS}/<int:item_id>")
+@bp.get(f"/{KINDS}/<id:item_id>")
 def show(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
     return render_item(item)
@@ -90,7 +90,7 @@ def render_item(item, status: int = 200, **forms):
     return render_template("initiatives/show.html", **context), status
 
 
-@bp.route(f"/{KINDS}/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/{KINDS}/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(plural: str, item_id: int):
     kind = KIND_OF[plural]
@@ -113,7 +113,7 @@ def edit(plural: str, item_id: int):
     return render_template("initiatives/form.html", form=form, kind=kind, item=item), status
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/delete")
+@bp.post(f"/{KINDS}/<id:item_id>/delete")
 @login_required
 def delete(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
@@ -123,7 +123,7 @@ def delete(plural: str, item_id: int):
     return redirect(url_for("people.me"))
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/moderate")
+@bp.post(f"/{KINDS}/<id:item_id>/moderate")
 @login_required
 def moderate(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
@@ -134,7 +134,7 @@ def moderate(plural: str, item_id: int):
     return redirect(item_url(item))
 
 
-@bp.post("/ideas/<int:item_id>/make-project")
+@bp.post("/ideas/<id:item_id>/make-project")
 @login_required
 def make_project(item_id: int):
     idea = items.get(db.session, "idea", item_id, current_user)

@@ -15,7 +15,7 @@ from civicmap.web import show_invalid
 bp = Blueprint("people", __name__)
 
 
-@bp.get("/people/<int:user_id>")
+@bp.get("/people/<id:user_id>")
 def profile(user_id: int):
     person = db.session.get(User, user_id)
     if person is None:
@@ -101,7 +101,7 @@ def inbox():
     )
 
 
-@bp.post("/me/messages/<int:message_id>/reply")
+@bp.post("/me/messages/<id:message_id>/reply")
 @login_required
 def reply(message_id: int):
     form = MessageForm()

@@ -36,7 +36,7 @@ COLUMNS = [
 BATCH = 1000
 
 
-def rows(session: Session, ward_id: int | None = None) -> Iterator[dict]:
+def rows(session: Session, ward_id: int | None = None, kind: str | None = None) -> Iterator[dict]:
     """Public items, oldest first, read in batches so memory stays flat as data grows."""
     i, w = Initiative.__table__.c, Ward.__table__.c
     query = (
@@ -64,6 +64,8 @@ def rows(session: Session, ward_id: int | None = None) -> Iterator[dict]:
     )
     if ward_id is not None:
         query = query.where(i.ward_id == ward_id)
+    if kind is not None:
+        query = query.where(i.kind == kind)
     for row in session.execute(query).mappings():
         yield dict(row)
 

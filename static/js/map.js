@@ -164,7 +164,9 @@
         // The server rendered and escaped this fragment; it replaces the list in place.
         const doc = new DOMParser().parseFromString(html, "text/html");
         const fresh = doc.getElementById("item-list");
-        if (fresh) list.replaceChildren(...fresh.childNodes);
+        // Unchanged lists are left alone, so keyboard focus inside them is not lost.
+        if (fresh && fresh.innerHTML !== list.innerHTML) list.replaceChildren(...fresh.childNodes);
+        list.dataset.loaded = "true";
       })
       .catch(() => {});
   }

@@ -1,34 +1,19 @@
 """Browser journeys: the app served on loopback, driven in Debian's headless Chromium.
 
 The live server reads committed data, so these tests do not use the rolled-back `session`
-fixture; each test starts from wards only and the tables are emptied after it.
+fixture; each test starts from wards only and the tables are emptied after it (clean_db).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
-
-from civicmap.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("CIVICMAP_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
-CONTENT_TABLES = "messages, volunteerings, proposals, comments, appreciations, initiatives, users"
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +35,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def clean_db(app):
-    yield
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {CONTENT_TABLES} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

@@ -85,6 +85,7 @@ def test_the_list_is_reachable_and_usable_with_the_keyboard_alone(app, new_page)
     page = new_page()
     page.goto("/")
     wait_for_map(page)
+    expect(page.locator("#item-list")).to_have_attribute("data-loaded", "true")
     first_link = page.locator("#item-list a").first
     title = first_link.inner_text()
     for _ in range(80):  # Tab through the page as a keyboard user would
