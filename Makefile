@@ -8,7 +8,7 @@ export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civi
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: run test stop deps test-deps db lint format seed clean
+.PHONY: run test stop deps test-deps bench-deps db lint format seed clean bench bench-quick
 
 run: deps db seed
 	@echo "==> civicmap is at http://127.0.0.1:5000  (Ctrl-C to stop; 'make stop' stops the database)"
@@ -31,6 +31,16 @@ seed: db
 	$(VENV)/flask db upgrade
 	$(VENV)/flask areas import $(WARDS)
 	$(VENV)/flask demo seed
+
+# Benchmarks (see benchmarks/run.py and benchmarks/results/README.md).
+bench: bench-deps db
+	$(VENV)/python benchmarks/run.py
+
+bench-quick: bench-deps db
+	$(VENV)/python benchmarks/run.py --quick
+
+bench-deps:
+	@tools/bootstrap.sh --bench
 
 lint:
 	$(VENV)/ruff check .

@@ -2,11 +2,14 @@
 # Installs whatever civicmap needs that is missing, and nothing that is already there.
 #   tools/bootstrap.sh          system packages for running, Python venv, front-end vendor files
 #   tools/bootstrap.sh --test   also what the test suite needs (Chromium, GDAL)
+#   tools/bootstrap.sh --bench  also what the benchmark needs (Chromium, wrk, tipg)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
+want_bench=0
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--bench" ] && want_bench=1
 
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -24,6 +27,10 @@ fi
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   have ogrinfo || need_pkgs+=(gdal-bin)
+fi
+if [ "$want_bench" = 1 ]; then
+  [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+  have wrk || need_pkgs+=(wrk)
 fi
 
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
@@ -54,4 +61,11 @@ if [ ! -f static/vendor/.installed ] || [ package-lock.json -nt static/vendor/.i
   npm ci --silent --no-audit --no-fund
   node tools/vendor.mjs
   touch static/vendor/.installed
+fi
+
+# The peer server for benchmarks (tipg) lives in its own virtualenv: its dependencies are not ours.
+if [ "$want_bench" = 1 ] && [ ! -x benchmarks/.venv-tipg/bin/uvicorn ]; then
+  echo "==> tipg (benchmark peer) into benchmarks/.venv-tipg"
+  python3 -m venv benchmarks/.venv-tipg
+  benchmarks/.venv-tipg/bin/pip install -q "tipg==1.6.1" "uvicorn[standard]==0.54.0"
 fi

@@ -1,0 +1,493 @@
+"""civicmap's benchmark harness: `make bench` (100k and 1M items) or `make bench-quick` (100k).
+
+Everything is measured in one run on one machine, as ratios:
+  * each endpoint under wrk (32 connections) against gunicorn as in production;
+  * "the limit": the same SQL that endpoint runs, replayed by pgbench at the same concurrency;
+  * "a peer": tipg serving the same bbox queries from the same tables with as many workers.
+Plus the map page in headless Chromium, the bulk-load rate and gunicorn workers' memory.
+Results print as a table and are written to benchmarks/results/<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_PORT = os.environ.get("CIVICMAP_PG_PORT", "55432")
+BENCH_DB = "civicmap_bench"
+DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/{BENCH_DB}"
+APP_PORT, PEER_PORT = 58001, 58002
+WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))
+CONNECTIONS = 32
+PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+RESULTS = ROOT / "benchmarks" / "results"
+TIPG = ROOT / "benchmarks" / ".venv-tipg" / "bin" / "uvicorn"
+
+
+def view_bbox(lat: float, lon: float, zoom: int, width: int = 1280, height: int = 900) -> str:
+    """The bbox a width x height map shows at a zoom (Web Mercator, 256 px tiles)."""
+    lon_span = width * 360 / (256 * 2**zoom)
+    lat_span = lon_span * math.cos(math.radians(lat)) * height / width
+    west, east = lon - lon_span / 2, lon + lon_span / 2
+    south, north = lat - lat_span / 2, lat + lat_span / 2
+    return f"{west:.5f},{south:.5f},{east:.5f},{north:.5f}"
+
+
+BOROUGH = view_bbox(51.4607, -0.1163, 12)
+WARD = view_bbox(51.4576, -0.1236, 15)
+STREET = view_bbox(51.4627, -0.1145, 18)
+OGC_BOX = view_bbox(51.4607, -0.1163, 14)
+PEER_TABLE = "/collections/public.initiatives/items"
+
+
+def cases() -> list[dict]:
+    """What is measured: civicmap's path, and tipg's equivalent query where there is one."""
+    peer_fields = "properties=id,kind,title,appreciation_count"
+    return [
+        {
+            "name": "map: borough z12",
+            "path": f"/map/items.json?bbox={BOROUGH}&zoom=12",
+            "peer": f"{PEER_TABLE}?bbox={BOROUGH}&limit=1500&{peer_fields}",
+            "goal": "map",
+        },
+        {
+            "name": "map: ward z15",
+            "path": f"/map/items.json?bbox={WARD}&zoom=15",
+            "peer": f"{PEER_TABLE}?bbox={WARD}&limit=1500&{peer_fields}",
+            "goal": "map",
+        },
+        {
+            "name": "map: street z18",
+            "path": f"/map/items.json?bbox={STREET}&zoom=18",
+            "peer": f"{PEER_TABLE}?bbox={STREET}&limit=1500&{peer_fields}",
+            "goal": "map",
+        },
+        {
+            "name": "ogc items limit 100",
+            "path": f"/ogc/collections/projects/items?bbox={OGC_BOX}&limit=100",
+            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=100&kind=project",
+            "goal": "ogc",
+        },
+        {
+            "name": "ogc items limit 1000",
+            "path": f"/ogc/collections/projects/items?bbox={OGC_BOX}&limit=1000",
+            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=1000&kind=project",
+            "goal": "ogc1000",
+        },
+        {"name": "ward page", "path": "/areas/brixton-acre-lane", "peer": None, "goal": None},
+        {"name": "item page", "path": "/projects/1", "peer": None, "goal": None},
+    ]
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+def run(cmd, **kw) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    return run(["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", "-d", db, "-Atc", sql])
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback only
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@contextmanager
+def server(cmd: list[str], env: dict, health: str):
+    proc = subprocess.Popen(
+        cmd,
+        env=os.environ | env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(health)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def app_server():
+    env = {
+        "DATABASE_URL": DB_URL,
+        "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}",
+        "SECRET_KEY": "bench",
+        "CIVICMAP_TILE_URL": "",
+    }
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "--chdir",
+        str(ROOT),
+        "wsgi:app",
+    ]
+    return server(cmd, env, f"http://127.0.0.1:{APP_PORT}/healthz")
+
+
+def peer_server():
+    env = {
+        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{PG_PORT}/{BENCH_DB}",
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_MAX_FEATURES_PER_QUERY": "10000",
+    }
+    cmd = [
+        str(TIPG),
+        "tipg.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PEER_PORT),
+        "--workers",
+        str(WORKERS),
+        "--no-access-log",
+    ]
+    return server(cmd, env, f"http://127.0.0.1:{PEER_PORT}/collections")
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def prepare_data(total: int) -> dict:
+    """Make the bench database hold `total` synthetic items (plus the demo), and time the load."""
+    from sqlalchemy import text
+
+    from civicmap import create_app
+    from civicmap.config import Config
+    from civicmap.extensions import db
+    from civicmap.geo import read_area_features
+    from civicmap.services import areas, demo
+
+    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'"):
+        psql(f"CREATE DATABASE {BENCH_DB}")
+
+    class Bench(Config):
+        SQLALCHEMY_DATABASE_URI = DB_URL
+
+    app = create_app(Bench)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        features = read_area_features((ROOT / "data" / "lambeth-wards-2022.geojson").read_text())
+        areas.import_areas(db.session, features)
+        demo.seed_demo(db.session)
+        db.session.commit()
+        have = db.session.scalar(
+            text(
+                "SELECT count(*) FROM initiatives WHERE author_id ="
+                " (SELECT id FROM users WHERE email = :e)"
+            ),
+            {"e": demo.SYNTHETIC_AUTHOR},
+        )
+        load = None
+        if have < total:
+            added, seconds = demo.seed_synthetic(db.session, total - have, seed=have + 1)
+            db.session.commit()
+            load = {
+                "items": added,
+                "seconds": round(seconds, 2),
+                "items_per_s": round(added / seconds),
+            }
+        db.session.remove()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        db.engine.dispose()
+    return {"synthetic_items": total, "bulk_load": load, "app": app}
+
+
+def capture_sql(app, path: str) -> list[str]:
+    """The SQL statements a request runs, with their parameters filled in (for pgbench)."""
+    import psycopg
+    from sqlalchemy import event
+
+    from civicmap.extensions import db
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        raw = cursor.connection
+        statements.append(psycopg.ClientCursor(raw).mogrify(statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = app.test_client().get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "ROLLBACK"))]
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def wrk(url: str, seconds: int) -> dict:
+    out = run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(CONNECTIONS),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "benchmarks" / "report.lua"),
+            url,
+        ]
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def pgbench(statements: list[str], seconds: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        for s in statements:
+            script.write(s.strip().rstrip(";") + ";\n")
+    out = run(
+        [
+            PGBENCH,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            PG_PORT,
+            "-U",
+            "postgres",
+            "-n",
+            "-c",
+            str(CONNECTIONS),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            "-f",
+            script.name,
+            "-M",
+            "extended",
+            BENCH_DB,
+        ]
+    )
+    os.unlink(script.name)
+    tps = float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
+    latency = float(next(line for line in out.splitlines() if "latency average" in line).split()[3])
+    return {"tps": tps, "latency_avg_ms": latency, "statements": len(statements)}
+
+
+def gzip_size(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - loopback only
+        return len(gzip.compress(r.read(), 6))
+
+
+def worker_rss(master_pid: int) -> dict[int, int]:
+    children = run(["pgrep", "-P", str(master_pid)]).split()
+    rss = {}
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss[int(pid)] = int(
+            next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]
+        )
+    return rss
+
+
+def memory_run(master_pid: int, seconds: int) -> dict:
+    """Worker RSS before and after a sustained mixed load (map views and OGC pages)."""
+    paths = [c["path"] for c in cases()[:4]]
+    before = worker_rss(master_pid)
+    started = time.time()
+    i = 0
+    while time.time() - started < seconds:
+        wrk(f"http://127.0.0.1:{APP_PORT}{paths[i % len(paths)]}", min(10, seconds))
+        i += 1
+    after = worker_rss(master_pid)
+    change = {pid: round(after[pid] / before[pid] - 1, 3) for pid in before if pid in after}
+    return {
+        "seconds": seconds,
+        "rss_kb_before": before,
+        "rss_kb_after": after,
+        "change": change,
+        "flat_within_20pct": all(abs(c) <= 0.20 for c in change.values()),
+    }
+
+
+def browser(seconds_budget: float = 30) -> dict:
+    """First pins after navigation, and the page's JS + CSS bytes (gzip), in Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        assets: list[str] = []
+        page.on(
+            "response",
+            lambda r: r.request.resource_type in ("script", "stylesheet") and assets.append(r.url),
+        )
+        page.goto(f"http://127.0.0.1:{APP_PORT}/", wait_until="commit")  # warm caches once
+        page.locator("#map .leaflet-marker-icon").first.wait_for(timeout=seconds_budget * 1000)
+        times = []
+        for _ in range(5):
+            assets.clear()
+            page.goto("about:blank")
+            started = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{APP_PORT}/", wait_until="commit")
+            page.locator("#map .leaflet-marker-icon").first.wait_for(timeout=seconds_budget * 1000)
+            times.append(time.perf_counter() - started)
+        chromium.close()
+    sizes = {url.rsplit("/", 1)[-1]: gzip_size(url) for url in sorted(set(assets))}
+    return {
+        "first_pins_s": round(sorted(times)[len(times) // 2], 3),
+        "runs_s": [round(t, 3) for t in times],
+        "js_css_gzip_bytes": sum(sizes.values()),
+        "assets": sizes,
+    }
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -> dict:
+    data = prepare_data(total)
+    app = data.pop("app")
+    results = {"items": total, **data, "endpoints": []}
+    with app_server() as gunicorn, peer_server():
+        for case in cases():
+            url = f"http://127.0.0.1:{APP_PORT}{case['path']}"
+            wrk(url, 2)  # warm up
+            row = {
+                "name": case["name"],
+                "path": case["path"],
+                "goal": case["goal"],
+                "civicmap": wrk(url, seconds),
+            }
+            row["limit"] = pgbench(capture_sql(app, case["path"]), seconds)
+            row["gzip_bytes"] = gzip_size(url)
+            if case["peer"]:
+                peer_url = f"http://127.0.0.1:{PEER_PORT}{case['peer']}"
+                wrk(peer_url, 2)
+                row["peer"] = wrk(peer_url, seconds)
+            results["endpoints"].append(row)
+            print(f"  measured {case['name']}", file=sys.stderr, flush=True)
+        if with_browser:
+            results["map_page"] = browser()
+        results["memory"] = memory_run(gunicorn.pid, memory_seconds)
+    return results
+
+
+def table(run_results: list[dict]) -> str:
+    lines = []
+    head = (
+        f"{'items':>9} {'endpoint':<22} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
+        f"{'KB gz':>7} {'SQL tps':>8} {'x limit':>7} {'tipg/s':>8} {'x tipg':>7}"
+    )
+    lines.append(head)
+    lines.append("-" * len(head))
+    for r in run_results:
+        for e in r["endpoints"]:
+            c, limit, peer = e["civicmap"], e["limit"], e.get("peer")
+            lines.append(
+                f"{r['items']:>9,} {e['name']:<22} {c['rps']:>8.0f} {c['p50_ms']:>7.1f} "
+                f"{c['p95_ms']:>7.1f} {c['p99_ms']:>7.1f} {e['gzip_bytes'] / 1024:>7.1f} "
+                f"{limit['tps']:>8.0f} {c['rps'] / limit['tps']:>7.2f} "
+                + (
+                    f"{peer['rps']:>8.0f} {c['rps'] / peer['rps']:>7.2f}"
+                    if peer
+                    else f"{'-':>8} {'-':>7}"
+                )
+            )
+        if r.get("bulk_load"):
+            lines.append(
+                f"{'':>9} bulk load: {r['bulk_load']['items_per_s']:,} items/s "
+                f"({r['bulk_load']['items']:,} in {r['bulk_load']['seconds']} s)"
+            )
+        if r.get("map_page"):
+            m = r["map_page"]
+            lines.append(
+                f"{'':>9} map page: first pins {m['first_pins_s']} s, "
+                f"JS+CSS {m['js_css_gzip_bytes'] / 1024:.1f} KB gzip"
+            )
+        mem = r["memory"]
+        lines.append(
+            f"{'':>9} worker RSS change over {mem['seconds']} s: {mem['change']} "
+            f"(flat ±20%: {mem['flat_within_20pct']})"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100,000 items, short runs")
+    args = parser.parse_args()
+    sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    seconds, memory_seconds = (8, 20) if args.quick else (20, 60)
+    started = time.time()
+    runs = [measure(n, seconds, memory_seconds, with_browser=True) for n in sizes]
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "host": platform.node(),
+        },
+        "settings": {
+            "connections": CONNECTIONS,
+            "seconds": seconds,
+            "workers": WORKERS,
+            "quick": args.quick,
+        },
+        "runs": runs,
+        "wall_seconds": round(time.time() - started),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}{'-quick' if args.quick else ''}.json"
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(table(runs))
+    print(
+        f"\n{report['machine']['cpus']} CPUs, {report['machine']['platform']}; "
+        f"{report['wall_seconds']} s; results in {out.relative_to(ROOT)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
