@@ -2,10 +2,11 @@
 
 import pytest
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from civicmap.models import Initiative, Proposal
-from civicmap.services import browse, demo
+from civicmap.services import demo
+from civicmap.services.pins import MAX_POINTS
 from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative
 
 LAMBETH = "-0.16,51.40,-0.07,51.51"
@@ -100,7 +101,7 @@ def test_open_proposals_are_a_layer_at_their_items_point(visitor, session, as_pe
 
 
 def test_a_dense_view_is_answered_with_server_side_clusters(visitor, session):
-    added, _ = demo.seed_synthetic(session, browse.MAX_POINTS + 200, seed=7)
+    added, _ = demo.seed_synthetic(session, MAX_POINTS + 200, seed=7)
     response = visitor.get("/map/items.json", query_string={"bbox": LAMBETH, "zoom": 12})
     body = response.get_json()
     assert body["mode"] == "clusters"
@@ -181,3 +182,72 @@ def test_an_unknown_postcode_is_explained(visitor, session):
     response = visitor.get("/list?postcode=ZZ9 9ZZ")
     assert response.status_code == 422
     assert "We do not know the postcode ZZ9 9ZZ" in response.get_data(as_text=True)
+
+
+def cells_now(session, level: int) -> dict:
+    rows = session.execute(
+        text(
+            "SELECT kind, gx, gy, n, round(sx::numeric, 9), round(sy::numeric, 9) FROM map_cells"
+            " WHERE level = :l AND n <> 0"
+        ),
+        {"l": level},
+    ).all()
+    return {(k, gx, gy): (n, float(sx), float(sy)) for k, gx, gy, n, sx, sy in rows}
+
+
+def cells_live(session, level: int) -> dict:
+    rows = session.execute(
+        text(
+            "SELECT kind, floor(ST_X(public_location) / c)::int,"
+            " floor(ST_Y(public_location) / c)::int, count(*),"
+            " round(sum(ST_X(public_location))::numeric, 9),"
+            " round(sum(ST_Y(public_location))::numeric, 9)"
+            " FROM initiatives, (SELECT 360.0 / (2 ^ :l) / 6 AS c) s"
+            " WHERE NOT hidden GROUP BY 1, 2, 3"
+        ),
+        {"l": level},
+    ).all()
+    return {(k, gx, gy): (n, float(sx), float(sy)) for k, gx, gy, n, sx, sy in rows}
+
+
+def test_precomputed_cells_follow_inserts_moves_hides_and_deletes(session, as_person):
+    demo.seed_synthetic(session, 500, seed=3)
+    moved = make_initiative(session, at=BRIXTON_STATION)
+    hidden = make_initiative(session, kind="idea", at=ACRE_LANE)
+    gone = make_initiative(session, kind="offer", at=WEST_DULWICH)
+    me, author = as_person()
+    item = make_initiative(session, author=author, at=ACRE_LANE)
+    me.post(f"/projects/{item.id}/delete")  # hidden through the site
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id == moved.id)
+        .values(location=text("ST_SetSRID(ST_MakePoint(-0.0975, 51.4401), 4326)"))
+    )
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id == hidden.id)
+        .values(hidden=True, hidden_reason="moderated")
+    )
+    session.execute(
+        update(Initiative).where(Initiative.id == moved.id).values(title="Renamed, not moved")
+    )
+    session.execute(Initiative.__table__.delete().where(Initiative.id == gone.id))
+    for level in (10, 13, 17):
+        assert cells_now(session, level) == cells_live(session, level), level
+
+
+def test_clusters_from_precomputed_cells_match_live_ones(visitor, session):
+    demo.seed_synthetic(session, MAX_POINTS + 300, seed=11)
+    precomputed = visitor.get(
+        "/map/items.json", query_string={"bbox": LAMBETH, "zoom": 13}
+    ).get_json()
+    # A filter that matches everything forces the live path.
+    live = visitor.get(
+        "/map/items.json", query_string={"bbox": LAMBETH, "zoom": 13, "q": "synthetic"}
+    ).get_json()
+    assert precomputed["mode"] == live["mode"] == "clusters"
+
+    def as_set(body):
+        return {(round(c[0], 4), round(c[1], 4), c[2]) for c in body["cells"]}
+
+    assert as_set(precomputed) == as_set(live)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from civicmap.errors import Invalid, InvalidParameter
 from civicmap.extensions import db
 from civicmap.geo import parse_point
-from civicmap.services import browse
+from civicmap.services import browse, pins
 from civicmap.services import initiatives as items
 
 bp = Blueprint("map", __name__)
@@ -67,7 +67,7 @@ def items_json():
     filters = browse.parse_filters(request.args)
     if filters.bbox is None:
         raise InvalidParameter("bbox", _("bbox is required: west,south,east,north."))
-    response = Response(browse.map_json(db.session, filters), mimetype="application/json")
+    response = Response(pins.map_json(db.session, filters), mimetype="application/json")
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['MAP_MAX_AGE']}"
     response.add_etag()
     return response.make_conditional(request)

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
-from civicmap.models.areas import Postcode, Ward
+from civicmap.models.areas import MapCell, Postcode, Ward
 from civicmap.models.engagement import Appreciation, Comment, Proposal, Volunteering
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
@@ -11,6 +11,7 @@ __all__ = [
     "Comment",
     "Idea",
     "Initiative",
+    "MapCell",
     "Message",
     "Offer",
     "Postcode",

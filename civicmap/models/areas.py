@@ -1,7 +1,7 @@
 """Areas: the wards a council is divided into."""
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Float, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civicmap.extensions import db
@@ -31,3 +31,17 @@ class Postcode(db.Model):
 
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)  # "SW2 1AA"
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+
+
+class MapCell(db.Model):
+    """Items per grid cell, zoom level and kind; kept by triggers (migration 0003)."""
+
+    __tablename__ = "map_cells"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    gx: Mapped[int] = mapped_column(primary_key=True)
+    gy: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int]
+    sx: Mapped[float] = mapped_column(Float)
+    sy: Mapped[float] = mapped_column(Float)

@@ -62,19 +62,19 @@ WITH items AS (
          count(*) FILTER (WHERE kind = 'idea') AS ideas,
          count(*) FILTER (WHERE kind = 'offer') AS offers,
          sum(appreciation_count) AS appreciations
-  FROM initiatives WHERE NOT hidden GROUP BY ward_id
+  FROM initiatives WHERE NOT hidden {only_ward} GROUP BY ward_id
 ), props AS (
   SELECT i.ward_id,
          count(*) FILTER (WHERE p.status = 'open') AS open_proposals,
          count(*) FILTER (WHERE p.status = 'full') AS full_proposals,
          count(*) FILTER (WHERE p.status = 'done') AS done_proposals
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
-  WHERE NOT i.hidden GROUP BY i.ward_id
+  WHERE NOT i.hidden {only_ward_i} GROUP BY i.ward_id
 ), vols AS (
   SELECT i.ward_id, count(*) AS volunteers
   FROM volunteerings v JOIN proposals p ON p.id = v.proposal_id
   JOIN initiatives i ON i.id = p.initiative_id
-  WHERE v.status = 'active' AND NOT i.hidden GROUP BY i.ward_id
+  WHERE v.status = 'active' AND NOT i.hidden {only_ward_i} GROUP BY i.ward_id
 )
 SELECT w.id, w.code, w.name, w.slug,
        coalesce(items.projects, 0) AS projects, coalesce(items.ideas, 0) AS ideas,
@@ -87,14 +87,23 @@ FROM wards w
 LEFT JOIN items ON items.ward_id = w.id
 LEFT JOIN props ON props.ward_id = w.id
 LEFT JOIN vols ON vols.ward_id = w.id
-WHERE CAST(:ward_id AS integer) IS NULL OR w.id = :ward_id
+{only_ward_w}
 ORDER BY w.name
 """
 
 
 def ward_stats(session: Session, ward_id: int | None = None) -> list[dict]:
     """Per ward: counts of each kind, proposals by status, volunteers, appreciations."""
-    rows = session.execute(text(WARD_STATS_SQL), {"ward_id": ward_id}).mappings().all()
+    # One ward's page counts only its own rows (the index on ward_id serves that).
+    where = {"only_ward": "", "only_ward_i": "", "only_ward_w": ""}
+    if ward_id is not None:
+        where = {
+            "only_ward": "AND ward_id = :ward_id",
+            "only_ward_i": "AND i.ward_id = :ward_id",
+            "only_ward_w": "WHERE w.id = :ward_id",
+        }
+    sql = WARD_STATS_SQL.format(**where)
+    rows = session.execute(text(sql), {"ward_id": ward_id}).mappings().all()
     return [dict(r, total=r["projects"] + r["ideas"] + r["offers"]) for r in rows]
 
 

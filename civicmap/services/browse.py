@@ -1,25 +1,20 @@
-"""Browsing what is on the map: filters, map pins or clusters for a view, lists, near me.
-
-The map endpoint builds its whole JSON answer in PostGIS in one query, and never answers with
-more than MAX_POINTS pins: a denser view is answered with counts per grid cell instead.
-"""
+"""Browsing what is on the map: filters (shared with the map's pins), lists, near a postcode."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, func, literal, literal_column, select, text, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Invalid, InvalidParameter
-from civicmap.geo import BBox, cluster_cell, make_point, metres, parse_bbox
-from civicmap.models import Initiative, Postcode, Proposal, Ward
+from civicmap.geo import BBox, make_point, metres, parse_bbox
+from civicmap.models import Initiative, Postcode, Ward
 from civicmap.models.vocabulary import CATEGORIES, KINDS, STATUSES
 from civicmap.services import areas
 
 LAYERS = (*KINDS, "proposal")  # what the map can show: the three kinds and open proposals
-MAX_POINTS = 1500
 PAGE_SIZE = 20
 ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
 
@@ -78,7 +73,7 @@ def parse_filters(args) -> Filters:
     )
 
 
-def _initiative_conditions(f: Filters, kinds: tuple[str, ...] | None = None) -> list:
+def initiative_conditions(f: Filters, kinds: tuple[str, ...] | None = None) -> list:
     i = Initiative.__table__.c
     conditions = [i.hidden.is_(False)]
     if kinds is not None:
@@ -92,124 +87,6 @@ def _initiative_conditions(f: Filters, kinds: tuple[str, ...] | None = None) -> 
     if f.q:
         conditions.append(i.search.op("@@")(func.websearch_to_tsquery("english", f.q)))
     return conditions
-
-
-def _hits(f: Filters):
-    """One row per thing to show: id, kind, title, point, appreciations, ward, link id."""
-    i = Initiative.__table__.c
-    parts = []
-    item_kinds = tuple(k for k in f.kinds if k in KINDS)
-    if item_kinds:
-        conditions = _initiative_conditions(f, item_kinds)
-        if f.status:
-            conditions.append(i.status == f.status)
-        parts.append(
-            select(
-                i.id,
-                i.kind,
-                i.title,
-                i.public_location.label("g"),
-                i.appreciation_count.label("a"),
-                i.ward_id,
-                i.id.label("item_id"),
-            ).where(*conditions)
-        )
-    if "proposal" in f.kinds and f.status in (None, "open"):
-        p = Proposal.__table__.c
-        parts.append(
-            select(
-                p.id,
-                literal("proposal").label("kind"),
-                func.left(p.action, 100).label("title"),
-                i.public_location.label("g"),
-                i.appreciation_count.label("a"),
-                i.ward_id,
-                i.id.label("item_id"),
-            )
-            .select_from(Proposal.__table__.join(Initiative.__table__, p.initiative_id == i.id))
-            .where(p.status == "open", *_initiative_conditions(f))
-        )
-    if not parts:
-        return None
-    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("hits")
-
-
-def map_json(session: Session, f: Filters) -> str:
-    """The map's answer for a view, as JSON text built in PostGIS in one query.
-
-    {"mode": "points", "items": [[id, kind, lon, lat, title, appreciations, ward_id, item_id]],
-     "wards": {id: name}}  or, for a view denser than MAX_POINTS,
-    {"mode": "clusters", "cells": [[lon, lat, count, {kind: count}]], "total": n}
-    """
-    hits = _hits(f)
-    if hits is None:
-        return '{"mode": "points", "items": [], "wards": {}}'
-    bounded = select(hits.c.id).limit(MAX_POINTS + 1).subquery()
-    if session.scalar(select(func.count()).select_from(bounded)) <= MAX_POINTS:
-        return session.scalar(_points_json(hits))
-    return session.scalar(_clusters_json(hits, cluster_cell(f.zoom)))
-
-
-def _points_json(hits):
-    row = literal_column(
-        "json_build_array(id, kind, round(ST_X(g)::numeric, 5), round(ST_Y(g)::numeric, 5),"
-        " title, a, ward_id, item_id)"
-    )
-    ward_names = (
-        select(func.coalesce(func.json_object_agg(Ward.id, Ward.name), text("'{}'::json")))
-        .where(Ward.id.in_(select(hits.c.ward_id)))
-        .scalar_subquery()
-    )
-    return select(
-        func.json_build_object(
-            "mode",
-            "points",
-            "items",
-            func.coalesce(func.json_agg(row), text("'[]'::json")),
-            "wards",
-            ward_names,
-        ).cast(Text)
-    ).select_from(hits)
-
-
-def _clusters_json(hits, cell: float):
-    # Sums rather than ST_Collect: a cell's centre is the mean of its points, at no memory cost.
-    gx = func.floor(func.ST_X(hits.c.g) / cell).label("gx")
-    gy = func.floor(func.ST_Y(hits.c.g) / cell).label("gy")
-    by_kind = (
-        select(
-            gx,
-            gy,
-            hits.c.kind,
-            func.count().label("n"),
-            func.sum(func.ST_X(hits.c.g)).label("sx"),
-            func.sum(func.ST_Y(hits.c.g)).label("sy"),
-        )
-        .group_by(gx, gy, hits.c.kind)
-        .subquery("by_kind")
-    )
-    n = func.sum(by_kind.c.n)
-    cells = (
-        select(
-            (func.sum(by_kind.c.sx) / n).label("x"),
-            (func.sum(by_kind.c.sy) / n).label("y"),
-            n.label("n"),
-            func.json_object_agg(by_kind.c.kind, by_kind.c.n).label("k"),
-        )
-        .group_by(by_kind.c.gx, by_kind.c.gy)
-        .subquery("cells")
-    )
-    row = literal_column("json_build_array(round(x::numeric, 5), round(y::numeric, 5), n, k)")
-    return select(
-        func.json_build_object(
-            "mode",
-            "clusters",
-            "total",
-            func.coalesce(func.sum(cells.c.n), 0),
-            "cells",
-            func.coalesce(func.json_agg(row), text("'[]'::json")),
-        ).cast(Text)
-    ).select_from(cells)
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -234,7 +111,7 @@ def list_items(
 ) -> Page:
     """Items (projects, ideas, offers) matching the filters, newest or nearest first."""
     kinds = tuple(k for k in f.kinds if k in KINDS) or KINDS
-    conditions = _initiative_conditions(f, kinds)
+    conditions = initiative_conditions(f, kinds)
     if f.status:
         conditions.append(Initiative.status == f.status)
     total = session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
