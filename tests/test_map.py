@@ -251,3 +251,9 @@ def test_clusters_from_precomputed_cells_match_live_ones(visitor, session):
         return {(round(c[0], 4), round(c[1], 4), c[2]) for c in body["cells"]}
 
     assert as_set(precomputed) == as_set(live)
+
+
+def test_emptying_the_items_table_empties_the_cells(session):
+    demo.seed_synthetic(session, 50, seed=5)
+    session.execute(text("TRUNCATE initiatives CASCADE"))
+    assert session.scalar(text("SELECT count(*) FROM map_cells")) == 0

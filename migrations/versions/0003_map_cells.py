@@ -69,6 +69,14 @@ BEGIN
   RETURN NULL;
 END $$;
 
+CREATE FUNCTION civicmap_cells_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM map_cells;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER initiatives_cells_truncated AFTER TRUNCATE ON initiatives
+  FOR EACH STATEMENT EXECUTE FUNCTION civicmap_cells_truncated();
 CREATE TRIGGER initiatives_cells_inserted AFTER INSERT ON initiatives
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION civicmap_cells_inserted();
 CREATE TRIGGER initiatives_cells_deleted AFTER DELETE ON initiatives
@@ -96,7 +104,7 @@ def upgrade():
 
 
 def downgrade():
-    for name in ("inserted", "deleted", "updated"):
+    for name in ("inserted", "deleted", "updated", "truncated"):
         op.execute(f"DROP TRIGGER IF EXISTS initiatives_cells_{name} ON initiatives")
         op.execute(f"DROP FUNCTION IF EXISTS civicmap_cells_{name}()")
     op.execute("DROP FUNCTION IF EXISTS civicmap_cell_levels()")
