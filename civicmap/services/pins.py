@@ -1,25 +1,70 @@
 """The map's pins for a view: one SQL statement that answers points, or grid clusters when the
 view holds more than MAX_POINTS items, with the JSON built in PostGIS.
 
-Wide unfiltered views read the precomputed per-zoom cell counts (map_cells, kept by triggers);
-filtered ones are clustered live, since their counts cannot be known in advance.
+Wide unfiltered views read the precomputed per-zoom cell counts (map_cells, kept by triggers,
+migration 0003); filtered ones are clustered live, since their counts cannot be known ahead.
+The SQL is plain text with parameters, one text per shape of filters, so the driver prepares
+it once per connection and a request spends its time in PostgreSQL, not in building queries.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
-from sqlalchemy import Integer, Text, case, func, literal, literal_column, select, text, union_all
 from sqlalchemy.orm import Session
 
 from civicmap.geo import cluster_cell
-from civicmap.models import Initiative, MapCell, Proposal, Ward
 from civicmap.models.vocabulary import KINDS
-from civicmap.services.browse import Filters, initiative_conditions
+from civicmap.services.browse import Filters
 
 MAX_POINTS = 1500
 CELL_LEVELS = range(10, 18)  # the zooms precomputed in map_cells (migration 0003)
 EMPTY = '{"mode": "points", "items": [], "wards": {}}'
+
+ITEMS = """
+  SELECT i.id, i.kind, i.title, i.public_location AS g, i.appreciation_count AS a, i.ward_id,
+         i.id AS item_id
+  FROM initiatives i
+  WHERE NOT i.hidden AND i.kind = ANY(%(kinds)s) {filters} {status}"""
+
+PROPOSALS = """
+  SELECT p.id, 'proposal' AS kind, left(p.action, 100) AS title, i.public_location AS g,
+         i.appreciation_count AS a, i.ward_id, i.id AS item_id
+  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+  WHERE p.status = 'open' AND NOT i.hidden {filters}"""
+
+FILTERS = {
+    "bbox": "i.public_location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)",
+    "category": "i.category = %(category)s",
+    "ward": "i.ward_id = (SELECT id FROM wards WHERE slug = %(ward)s)",
+    "q": "i.search @@ websearch_to_tsquery('english', %(q)s)",
+}
+
+POINTS_JSON = """(SELECT json_build_object(
+    'mode', 'points',
+    'items', coalesce(json_agg(json_build_array(id, kind, round(ST_X(g)::numeric, 5),
+                      round(ST_Y(g)::numeric, 5), title, a, ward_id, item_id)), '[]'::json),
+    'wards', (SELECT coalesce(json_object_agg(w.id, w.name), '{}'::json) FROM wards w
+              WHERE w.id IN (SELECT ward_id FROM hits)))::text FROM hits)"""
+
+CLUSTERS_JSON = """(SELECT json_build_object(
+    'mode', 'clusters', 'total', coalesce(sum(n), 0),
+    'cells', coalesce(json_agg(json_build_array(round(x::numeric, 5), round(y::numeric, 5), n, k)),
+                      '[]'::json))::text
+  FROM (SELECT sum(sx) / sum(n) AS x, sum(sy) / sum(n) AS y, sum(n) AS n,
+               json_object_agg(kind, n) AS k
+        FROM cells GROUP BY gx, gy) c)"""
+
+LIVE_CELLS = """
+  SELECT floor(ST_X(g) / %(cell)s)::int AS gx, floor(ST_Y(g) / %(cell)s)::int AS gy, kind,
+         count(*) AS n, sum(ST_X(g)) AS sx, sum(ST_Y(g)) AS sy
+  FROM ({source}) s GROUP BY 1, 2, 3"""
+
+STORED_CELLS = """
+  SELECT gx, gy, kind, n, sx, sy FROM map_cells
+  WHERE level = %(level)s AND gx BETWEEN %(gx0)s AND %(gx1)s AND gy BETWEEN %(gy0)s AND %(gy1)s
+    AND kind = ANY(%(kinds)s) AND n > 0"""
 
 
 def map_json(session: Session, f: Filters) -> str:
@@ -29,148 +74,65 @@ def map_json(session: Session, f: Filters) -> str:
      "wards": {id: name}}  or, for a view denser than MAX_POINTS,
     {"mode": "clusters", "cells": [[lon, lat, count, {kind: count}]], "total": n}
     """
-    hits = _hits(f)
-    if hits is None:
+    item_kinds = [k for k in f.kinds if k in KINDS]
+    with_proposals = "proposal" in f.kinds and f.status in (None, "open")
+    if not item_kinds and not with_proposals:
         return EMPTY
-    bounded = (
-        select(func.count())
-        .select_from(select(hits.c.id).limit(MAX_POINTS + 1).subquery())
-        .scalar_subquery()
-    )
-    # PostgreSQL runs only the branch it takes: the other subquery is never evaluated.
-    answer = case(
-        (bounded <= MAX_POINTS, _points_json(hits).scalar_subquery()),
-        else_=_clusters_json(_cells(f, hits)).scalar_subquery(),
-    )
-    return session.scalar(select(answer))
+    present = tuple(name for name in FILTERS if getattr(f, name))
+    stored = not (f.category or f.status or f.ward or f.q) and f.zoom in CELL_LEVELS and f.bbox
+    sql = _statement(bool(item_kinds), with_proposals, present, bool(f.status), bool(stored))
+    cell = cluster_cell(f.zoom if stored else min(max(f.zoom, CELL_LEVELS.start), 22))
+    params = {
+        "kinds": item_kinds,
+        "max": MAX_POINTS,
+        "cell": cell,
+        "level": f.zoom,
+        "category": f.category,
+        "status": f.status,
+        "ward": f.ward,
+        "q": f.q,
+    }
+    if f.bbox:
+        box = f.bbox
+        params |= {
+            "west": box.west,
+            "south": box.south,
+            "east": box.east,
+            "north": box.north,
+            "gx0": math.floor(box.west / cell),
+            "gx1": math.floor(box.east / cell),
+            "gy0": math.floor(box.south / cell),
+            "gy1": math.floor(box.north / cell),
+        }
+    return session.connection().exec_driver_sql(sql, params).scalar_one()
 
 
-def _hits(f: Filters):
-    """One row per thing to show: id, kind, title, point, appreciations, ward, link id."""
-    i = Initiative.__table__.c
+@lru_cache(maxsize=128)
+def _statement(
+    items: bool, proposals: bool, present: tuple[str, ...], status: bool, stored: bool
+) -> str:
+    """The SQL text for one shape of request (cached: there are only a few dozen shapes)."""
+    filters = "".join(f" AND {FILTERS[name]}" for name in present)
     parts = []
-    item_kinds = tuple(k for k in f.kinds if k in KINDS)
-    if item_kinds:
-        conditions = initiative_conditions(f, item_kinds)
-        if f.status:
-            conditions.append(i.status == f.status)
+    if items:
         parts.append(
-            select(
-                i.id,
-                i.kind,
-                i.title,
-                i.public_location.label("g"),
-                i.appreciation_count.label("a"),
-                i.ward_id,
-                i.id.label("item_id"),
-            ).where(*conditions)
+            ITEMS.format(filters=filters, status="AND i.status = %(status)s" if status else "")
         )
-    if "proposal" in f.kinds and f.status in (None, "open"):
-        parts.append(_open_proposals(f))
-    if not parts:
-        return None
-    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("hits")
-
-
-def _open_proposals(f: Filters):
-    p, i = Proposal.__table__.c, Initiative.__table__.c
+    if proposals:
+        parts.append(PROPOSALS.format(filters=filters))
+    hits = " UNION ALL ".join(parts)
+    if stored:
+        # Unfiltered: the stored counts decide, and answer, without touching the items table.
+        cell_parts = [STORED_CELLS] if items else []
+        if proposals:
+            cell_parts.append(LIVE_CELLS.format(source=PROPOSALS.format(filters=filters)))
+        cells = " UNION ALL ".join(cell_parts)
+        dense = "(SELECT coalesce(sum(n), 0) FROM cells) > %(max)s"
+    else:
+        cells = LIVE_CELLS.format(source="SELECT * FROM hits")
+        dense = "(SELECT count(*) FROM (SELECT 1 FROM hits LIMIT %(max)s + 1) b) > %(max)s"
+    # PostgreSQL evaluates only the branch it takes.
     return (
-        select(
-            p.id,
-            literal("proposal").label("kind"),
-            func.left(p.action, 100).label("title"),
-            i.public_location.label("g"),
-            i.appreciation_count.label("a"),
-            i.ward_id,
-            i.id.label("item_id"),
-        )
-        .select_from(Proposal.__table__.join(Initiative.__table__, p.initiative_id == i.id))
-        .where(p.status == "open", *initiative_conditions(f))
+        f"WITH hits AS ({hits}), cells AS ({cells})\n"
+        f"SELECT CASE WHEN {dense} THEN {CLUSTERS_JSON} ELSE {POINTS_JSON} END"
     )
-
-
-def _points_json(hits):
-    row = literal_column(
-        "json_build_array(id, kind, round(ST_X(g)::numeric, 5), round(ST_Y(g)::numeric, 5),"
-        " title, a, ward_id, item_id)"
-    )
-    ward_names = (
-        select(func.coalesce(func.json_object_agg(Ward.id, Ward.name), text("'{}'::json")))
-        .where(Ward.id.in_(select(hits.c.ward_id)))
-        .scalar_subquery()
-    )
-    return select(
-        func.json_build_object(
-            "mode",
-            "points",
-            "items",
-            func.coalesce(func.json_agg(row), text("'[]'::json")),
-            "wards",
-            ward_names,
-        ).cast(Text)
-    ).select_from(hits)
-
-
-def _cells(f: Filters, hits):
-    """Rows of (gx, gy, kind, n, sx, sy) for the view's grid cells."""
-    level = min(max(f.zoom, CELL_LEVELS.start), CELL_LEVELS.stop - 1)
-    cell = cluster_cell(level)
-    unfiltered = not (f.category or f.status or f.ward or f.q)
-    item_kinds = tuple(k for k in f.kinds if k in KINDS)
-    if not (unfiltered and f.bbox and f.zoom in CELL_LEVELS):
-        return _live_cells(hits, cell)
-    m = MapCell.__table__.c
-    box = f.bbox
-    precomputed = select(m.gx, m.gy, m.kind, m.n, m.sx, m.sy).where(
-        m.level == level,
-        m.gx.between(math.floor(box.west / cell), math.floor(box.east / cell)),
-        m.gy.between(math.floor(box.south / cell), math.floor(box.north / cell)),
-        m.kind.in_(item_kinds or ("",)),
-        m.n > 0,
-    )
-    if "proposal" not in f.kinds:
-        return precomputed.subquery("by_kind")
-    proposals = _open_proposals(f).subquery("open_proposals")
-    return union_all(precomputed, _live_cells(proposals, cell, as_subquery=False)).subquery(
-        "by_kind"
-    )
-
-
-def _live_cells(hits, cell: float, as_subquery: bool = True):
-    # Sums rather than ST_Collect: a cell's centre is the mean of its points, at no memory cost.
-    gx = func.floor(func.ST_X(hits.c.g) / cell).cast(Integer).label("gx")
-    gy = func.floor(func.ST_Y(hits.c.g) / cell).cast(Integer).label("gy")
-    grouped = select(
-        gx,
-        gy,
-        hits.c.kind,
-        func.count().label("n"),
-        func.sum(func.ST_X(hits.c.g)).label("sx"),
-        func.sum(func.ST_Y(hits.c.g)).label("sy"),
-    ).group_by(gx, gy, hits.c.kind)
-    return grouped.subquery("by_kind") if as_subquery else grouped
-
-
-def _clusters_json(by_kind):
-    n = func.sum(by_kind.c.n)
-    cells = (
-        select(
-            (func.sum(by_kind.c.sx) / n).label("x"),
-            (func.sum(by_kind.c.sy) / n).label("y"),
-            n.label("n"),
-            func.json_object_agg(by_kind.c.kind, by_kind.c.n).label("k"),
-        )
-        .group_by(by_kind.c.gx, by_kind.c.gy)
-        .subquery("cells")
-    )
-    row = literal_column("json_build_array(round(x::numeric, 5), round(y::numeric, 5), n, k)")
-    return select(
-        func.json_build_object(
-            "mode",
-            "clusters",
-            "total",
-            func.coalesce(func.sum(cells.c.n), 0),
-            "cells",
-            func.coalesce(func.json_agg(row), text("'[]'::json")),
-        ).cast(Text)
-    ).select_from(cells)
