@@ -78,6 +78,7 @@ class Initiative(db.Model):
         Index("ix_initiatives_ward_kind", "ward_id", "kind"),
         Index("ix_initiatives_author", "author_id"),
         Index("ix_initiatives_created", "created_at"),
+        Index("ix_initiatives_ward_created", "ward_id", "created_at"),  # a ward's newest
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -92,6 +92,14 @@ ORDER BY w.name
 """
 
 
+def _only_ward(alias: str, ward_id: int | None, param: str) -> str:
+    """' AND i.ward_id = :w' when one ward is asked for; nothing for the whole area.
+
+    Written out rather than `(:w IS NULL OR ...)`, which the planner cannot serve from an index.
+    """
+    return f" AND {alias}.ward_id = :{param} " if ward_id is not None else " "
+
+
 def ward_stats(session: Session, ward_id: int | None = None) -> list[dict]:
     """Per ward: counts of each kind, proposals by status, volunteers, appreciations."""
     # One ward's page counts only its own rows (the index on ward_id serves that).
@@ -129,16 +137,18 @@ def wards_geojson(session: Session) -> str:
     )
 
 
+SKILLS_SQL = """
+SELECT skill, count(*) AS n FROM initiatives i, unnest(i.skills) AS skill
+WHERE i.kind = 'offer' AND NOT i.hidden {only_ward}
+GROUP BY skill ORDER BY n DESC, skill LIMIT 30
+"""
+
+
 def skills_offered(session: Session, ward_id: int | None = None) -> list[tuple[str, int]]:
     """Skills offered (in offers), most common first."""
     return list(
         session.execute(
-            text(
-                "SELECT skill, count(*) AS n FROM initiatives i, unnest(i.skills) AS skill"
-                " WHERE i.kind = 'offer' AND NOT i.hidden"
-                " AND (CAST(:ward_id AS integer) IS NULL OR i.ward_id = :ward_id)"
-                " GROUP BY skill ORDER BY n DESC, skill LIMIT 30"
-            ),
+            text(SKILLS_SQL.format(only_ward=_only_ward("i", ward_id, "ward_id"))),
             {"ward_id": ward_id},
         ).tuples()
     )
@@ -177,31 +187,30 @@ def proposals_needing_volunteers(session: Session, ward_id: int, limit: int = 20
     ]
 
 
+RECENT_ACTIVITY_SQL = """
+SELECT * FROM (
+  SELECT 'item' AS what, i.created_at AS at, i.id AS item_id, i.kind, i.title,
+         u.display_name AS who
+  FROM initiatives i JOIN users u ON u.id = i.author_id
+  WHERE NOT i.hidden {only_ward} ORDER BY i.created_at DESC LIMIT :limit) a
+UNION ALL SELECT * FROM (
+  SELECT 'comment', c.created_at, i.id, i.kind, i.title, u.display_name
+  FROM comments c JOIN initiatives i ON i.id = c.initiative_id JOIN users u ON u.id = c.author_id
+  WHERE NOT i.hidden AND NOT c.hidden {only_ward} ORDER BY c.created_at DESC LIMIT :limit) b
+UNION ALL SELECT * FROM (
+  SELECT 'proposal', p.created_at, i.id, i.kind, i.title, u.display_name
+  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id JOIN users u ON u.id = p.author_id
+  WHERE NOT i.hidden {only_ward} ORDER BY p.created_at DESC LIMIT :limit) c
+ORDER BY at DESC LIMIT :limit
+"""
+
+
 def recent_activity(session: Session, ward_id: int | None, limit: int = 15) -> list[dict]:
     """The latest things that happened (new items, comments, proposals), newest first."""
     return [
         dict(r)
         for r in session.execute(
-            text(
-                "SELECT * FROM ("
-                " SELECT 'item' AS what, i.created_at AS at, i.id AS item_id, i.kind, i.title,"
-                "  u.display_name AS who FROM initiatives i JOIN users u ON u.id = i.author_id"
-                "  WHERE NOT i.hidden AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
-                "  ORDER BY i.created_at DESC LIMIT :limit) a"
-                " UNION ALL SELECT * FROM ("
-                " SELECT 'comment', c.created_at, i.id, i.kind, i.title, u.display_name"
-                "  FROM comments c JOIN initiatives i ON i.id = c.initiative_id"
-                "  JOIN users u ON u.id = c.author_id WHERE NOT i.hidden AND NOT c.hidden"
-                "  AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
-                "  ORDER BY c.created_at DESC LIMIT :limit) b"
-                " UNION ALL SELECT * FROM ("
-                " SELECT 'proposal', p.created_at, i.id, i.kind, i.title, u.display_name"
-                "  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
-                "  JOIN users u ON u.id = p.author_id WHERE NOT i.hidden"
-                "  AND (CAST(:w AS integer) IS NULL OR i.ward_id = :w)"
-                "  ORDER BY p.created_at DESC LIMIT :limit) c"
-                " ORDER BY at DESC LIMIT :limit"
-            ),
+            text(RECENT_ACTIVITY_SQL.format(only_ward=_only_ward("i", ward_id, "w"))),
             {"w": ward_id, "limit": limit},
         ).mappings()
     ]

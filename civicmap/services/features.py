@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from civicmap.errors import NotFound
 from civicmap.geo import BBox
 from civicmap.models import Initiative, Proposal, Volunteering, Ward
+from civicmap.services.pins import count_in_box
 
 COLLECTIONS = ("projects", "ideas", "offers", "proposals", "wards")
 KIND_OF = {"projects": "project", "ideas": "idea", "offers": "offer"}
@@ -92,6 +93,7 @@ def _filtered(
 
 def items(session: Session, collection: str, q: Query) -> Result:
     """Projects, ideas or offers as GeoJSON-ready feature dicts, oldest id first."""
+    only_bbox = q.bbox is not None and q == Query(bbox=q.bbox, limit=q.limit, offset=q.offset)
     i, w = Initiative.__table__.c, Ward.__table__.c
     query = _filtered(
         _item_select(KIND_OF[collection]),
@@ -103,7 +105,9 @@ def items(session: Session, collection: str, q: Query) -> Result:
         w.slug,
         i.search,
     )
-    return _page(session, query, i.id, q, _item_feature)
+    # A bbox alone is counted from the stored cell counts: exact, and fast at any size.
+    matched = count_in_box(session, KIND_OF[collection], q.bbox) if only_bbox else None
+    return _page(session, query, i.id, q, _item_feature, matched)
 
 
 def item(session: Session, collection: str, item_id: int) -> dict:
@@ -222,8 +226,9 @@ def count(session: Session, collection: str) -> int:
     )
 
 
-def _page(session: Session, query, order, q: Query, to_feature) -> Result:
-    matched = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _page(session: Session, query, order, q: Query, to_feature, matched=None) -> Result:
+    if matched is None:
+        matched = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.execute(query.order_by(order).limit(q.limit).offset(q.offset)).mappings()
     return Result(features=[to_feature(r) for r in rows], matched=matched)
 
