@@ -43,6 +43,8 @@ def test_items_page_with_limit_offset_bbox_and_datetime(client, session):
     one = client.get(f"/ogc/collections/projects/items/{a.id}").get_json()
     assert one["id"] == a.id
     assert client.get("/ogc/collections/projects/items?f=html").mimetype == "text/html"
+    for missing in ("99999999999", "0", "abc"):
+        assert client.get(f"/ogc/collections/projects/items/{missing}").status_code == 404
 
 
 def test_gdal_reads_every_collection_and_its_counts_match_the_database(app, live_server, demo_data):

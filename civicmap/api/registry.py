@@ -79,9 +79,9 @@ def feature_collection(result: Result, q: Query, media_type: str = "application/
     return json_response(
         {
             "type": "FeatureCollection",
-            "features": result.features,
+            "features": orjson.Fragment(result.features),  # built by PostGIS
             "numberMatched": result.matched,
-            "numberReturned": len(result.features),
+            "numberReturned": result.returned,
             "links": page_links(result, q, media_type),
         },
         media_type,
@@ -89,4 +89,6 @@ def feature_collection(result: Result, q: Query, media_type: str = "application/
 
 
 def json_response(body, media_type: str = "application/json") -> Response:
-    return Response(orjson.dumps(body), mimetype=media_type)
+    """A JSON answer; `body` may already be JSON text (built by the database)."""
+    data = body.encode() if isinstance(body, str) else orjson.dumps(body)
+    return Response(data, mimetype=media_type)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -157,11 +158,13 @@ def items(collection_id: str):
                 **_args(max(q.offset - q.limit, 0), q),
             )
         )
+    # Built by PostGIS; parsed only to render the HTML page.
+    page = orjson.loads(result.features) if _wants_html() else orjson.Fragment(result.features)
     body = {
         "type": "FeatureCollection",
-        "features": result.features,
+        "features": page,
         "numberMatched": result.matched,
-        "numberReturned": len(result.features),
+        "numberReturned": result.returned,
         "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "links": links,
     }
@@ -187,7 +190,8 @@ def item(collection_id: str, feature_id: str):
     if collection_id == "wards":
         feature = features.ward(db.session, feature_id)
     else:
-        if not feature_id.isdigit():
+        # Ids are PostgreSQL integers: anything else names no feature.
+        if not feature_id.isdigit() or not 0 < int(feature_id) < 2**31:
             raise NotFound(_("There is no feature %(id)s.", id=feature_id))
         number = int(feature_id)
         feature = (
@@ -195,6 +199,7 @@ def item(collection_id: str, feature_id: str):
             if collection_id == "proposals"
             else features.item(db.session, collection_id, number)
         )
+    feature = orjson.loads(feature)
     feature["links"] = [
         _link("ogc.item", "self", GEOJSON, collection_id=collection_id, feature_id=feature_id),
         _link("ogc.collection", "collection", JSON, collection_id=collection_id),
