@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,7 +23,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from civicmap.errors import CivicmapError
+from civicmap.errors import CivicmapError, Conflict, Invalid
+from civicmap.extensions import db
 from civicmap.models import vocabulary
 from civicmap.rendering import user_text
 
@@ -162,3 +165,29 @@ def show_invalid(form, exc: CivicmapError) -> None:
         form[field].errors = [*form[field].errors, exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+def submit(form, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Validate a posted form, run its one service call and commit: (True, what it returned).
+
+    A refusal (Invalid, Conflict) rolls everything back and is shown next to its field, with
+    what the person typed kept: (False, None), and `form_status` then gives its HTTP status.
+    """
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = action()
+        db.session.commit()
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        show_invalid(form, exc)
+        form.refusal_status = exc.status
+        return False, None
+    return True, result
+
+
+def form_status(form) -> int:
+    """200 for a form shown, else the status of why a posted one was not accepted."""
+    if request.method != "POST":
+        return 200
+    return getattr(form, "refusal_status", 422)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from flask import Response, request
 from pydantic import BaseModel, ValidationError
 
 from civicmap.errors import InvalidParameter
+from civicmap.extensions import db
 from civicmap.geo import parse_bbox
 from civicmap.services.features import Query, Result
 
@@ -92,3 +94,43 @@ def json_response(body, media_type: str = "application/json") -> Response:
     """A JSON answer; `body` may already be JSON text (built by the database)."""
     data = body.encode() if isinstance(body, str) else orjson.dumps(body)
     return Response(data, mimetype=media_type)
+
+
+def collection_routes(
+    bp,
+    name: str,
+    label: str,
+    query: type[BaseModel],
+    listing: type[BaseModel],
+    feature: type[BaseModel],
+    fetch_page: Callable,
+    fetch_one: Callable,
+    key: tuple[str, str, dict],
+) -> None:
+    """GET /<name> (a page of features) and GET /<name>/<key> (one), documented alike.
+
+    `key` is (parameter name, Flask converter, JSON schema) of the one-feature path.
+    """
+    key_name, converter, key_schema = key
+
+    def list_view():
+        q = to_query(validate(query, request.args))
+        return feature_collection(fetch_page(db.session, q), q)
+
+    def one_view(**path):
+        return json_response(fetch_one(db.session, path[key_name]), "application/geo+json")
+
+    list_view.__name__, one_view.__name__ = f"list_{name}", f"get_{name}"
+    register(bp, Endpoint(f"/{name}", f"List {label}", name, listing, query), list_view, f"/{name}")
+    register(
+        bp,
+        Endpoint(
+            f"/{name}/{{{key_name}}}",
+            f"One of the {label}",
+            name,
+            feature,
+            path_params={key_name: key_schema},
+        ),
+        one_view,
+        f"/{name}/<{converter}:{key_name}>",
+    )

@@ -5,10 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from civicmap.auth.forms import LoginForm, SignupForm
-from civicmap.errors import Invalid
 from civicmap.extensions import db, limiter
 from civicmap.services import accounts
-from civicmap.web import safe_next, show_invalid
+from civicmap.web import form_status, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -17,21 +16,17 @@ bp = Blueprint("auth", __name__)
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register(
-                db.session, form.email.data, form.display_name.data, form.password.data
-            )
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            login_user(user)
-            flash(_("Welcome to civicmap, %(name)s!", name=user.display_name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("people.me")))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("auth/signup.html", form=form), status
+    done, user = submit(
+        form,
+        lambda: accounts.register(
+            db.session, form.email.data, form.display_name.data, form.password.data
+        ),
+    )
+    if done:
+        login_user(user)
+        flash(_("Welcome to civicmap, %(name)s!", name=user.display_name), "success")
+        return redirect(safe_next(request.args.get("next"), url_for("people.me")))
+    return render_template("auth/signup.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -11,33 +11,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
-from civicmap.errors import CivicmapError
 from civicmap.extensions import db
 from civicmap.initiatives.urls import KIND_OF, item_url
 from civicmap.initiatives.views import KINDS, render_item
 from civicmap.people.forms import MessageForm
 from civicmap.services import engagement, messages
 from civicmap.services import initiatives as items
-from civicmap.web import show_invalid
+from civicmap.web import form_status, submit
 
 bp = Blueprint("engagement", __name__)
 
 
 def _act(item, form_name: str, form, action: Callable[[], object], done: str, anchor: str):
     """Validate, act, commit and go back to the item; or show the item again with the error."""
-    status = 422
-    if form.validate_on_submit():
-        try:
-            action()
-            db.session.commit()
-        except CivicmapError as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-            status = exc.status
-        else:
-            flash(done, "success")
-            return redirect(f"{item_url(item)}#{anchor}")
-    return render_item(item, status=status, **{form_name: form})
+    accepted, _ = submit(form, action)
+    if accepted:
+        flash(done, "success")
+        return redirect(f"{item_url(item)}#{anchor}")
+    return render_item(item, status=form_status(form), **{form_name: form})
 
 
 def _item(plural: str, item_id: int):

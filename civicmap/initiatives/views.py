@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
-from civicmap.errors import CivicmapError, Invalid
+from civicmap.errors import CivicmapError
 from civicmap.extensions import db
 from civicmap.geo import point_of
 from civicmap.initiatives.forms import FORMS
@@ -13,7 +13,7 @@ from civicmap.initiatives.urls import KIND_OF, item_url
 from civicmap.people.forms import MessageForm
 from civicmap.services import engagement
 from civicmap.services import initiatives as items
-from civicmap.web import show_invalid
+from civicmap.web import form_status, submit
 
 bp = Blueprint("initiatives", __name__)
 KINDS = "<any(projects, ideas, offers):plural>"
@@ -40,20 +40,18 @@ def _fields(form) -> dict:
 def new(plural: str):
     kind = KIND_OF[plural]
     form = _form(kind)
-    if form.validate_on_submit():
-        try:
-            item = items.create(
-                db.session, current_user, kind, _fields(form), _placement(form), _area()
-            )
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            flash(_("Thank you — it is on the map."), "success")
-            return redirect(item_url(item))
-    status = 422 if request.method == "POST" else 200
-    return render_template("initiatives/form.html", form=form, kind=kind, item=None), status
+    done, item = submit(
+        form,
+        lambda: items.create(
+            db.session, current_user, kind, _fields(form), _placement(form), _area()
+        ),
+    )
+    if done:
+        flash(_("Thank you — it is on the map."), "success")
+        return redirect(item_url(item))
+    return render_template("initiatives/form.html", form=form, kind=kind, item=None), form_status(
+        form
+    )
 
 
 @bp.get(f"/{KINDS}/<id:item_id>")
@@ -99,18 +97,18 @@ def edit(plural: str, item_id: int):
     form = _form(kind, obj=item)
     if request.method == "GET":
         _fill_location(form, item)
-    if form.validate_on_submit():
-        try:
-            items.update(db.session, item, current_user, _fields(form), _placement(form), _area())
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(item_url(item))
-    status = 422 if request.method == "POST" else 200
-    return render_template("initiatives/form.html", form=form, kind=kind, item=item), status
+    done, _item = submit(
+        form,
+        lambda: items.update(
+            db.session, item, current_user, _fields(form), _placement(form), _area()
+        ),
+    )
+    if done:
+        flash(_("Your changes are saved."), "success")
+        return redirect(item_url(item))
+    return render_template("initiatives/form.html", form=form, kind=kind, item=item), form_status(
+        form
+    )
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/delete")

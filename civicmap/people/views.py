@@ -4,13 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civicmap.errors import Invalid, NotFound
+from civicmap.errors import NotFound
 from civicmap.extensions import db
 from civicmap.models import User
 from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
 from civicmap.services import accounts, engagement, messages
 from civicmap.services import initiatives as items
-from civicmap.web import show_invalid
+from civicmap.web import form_status, submit
 
 bp = Blueprint("people", __name__)
 
@@ -47,45 +47,37 @@ def edit_profile():
     if request.method == "GET":
         form.skills.data = ", ".join(current_user.skills or [])
         form.home_ward.data = current_user.home_ward_id
-    if form.validate_on_submit():
-        try:
-            accounts.update_profile(
-                db.session,
-                current_user,
-                form.display_name.data,
-                form.bio.data or "",
-                form.skills.data or "",
-                form.home_ward.data,
-            )
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("people.profile", user_id=current_user.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("people/edit_profile.html", form=form), status
+    done, _user = submit(
+        form,
+        lambda: accounts.update_profile(
+            db.session,
+            current_user,
+            form.display_name.data,
+            form.bio.data or "",
+            form.skills.data or "",
+            form.home_ward.data,
+        ),
+    )
+    if done:
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("people.profile", user_id=current_user.id))
+    return render_template("people/edit_profile.html", form=form), form_status(form)
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
-            )
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("people.me"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("people/password.html", form=form), status
+    done, _result = submit(
+        form,
+        lambda: accounts.change_password(
+            db.session, current_user, form.current_password.data, form.new_password.data
+        ),
+    )
+    if done:
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("people.me"))
+    return render_template("people/password.html", form=form), form_status(form)
 
 
 @bp.get("/me/messages")
@@ -105,16 +97,12 @@ def inbox():
 @login_required
 def reply(message_id: int):
     form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            messages.reply(db.session, current_user, message_id, form.body.data)
-            db.session.commit()
-        except Invalid as exc:
-            db.session.rollback()
-            show_invalid(form, exc)
-        else:
-            flash(_("Your reply has been sent."), "success")
-            return redirect(url_for("people.inbox"))
+    done, _result = submit(
+        form, lambda: messages.reply(db.session, current_user, message_id, form.body.data)
+    )
+    if done:
+        flash(_("Your reply has been sent."), "success")
+        return redirect(url_for("people.inbox"))
     return render_template(
         "people/messages.html",
         received=messages.inbox(db.session, current_user),

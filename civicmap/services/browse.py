@@ -117,24 +117,34 @@ def list_items(
     total = session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    query = select(Initiative).where(*conditions)
     distances: dict[int, float] = {}
     if sort == "nearest" and near:
         here = make_point(*near)
-        # KNN on the GiST index: nearest first without measuring every row.
-        query = query.order_by(Initiative.public_location.op("<->")(here))
-    else:
-        query = query.order_by(Initiative.created_at.desc(), Initiative.id.desc())
-    items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
-    if near and items:
-        here = make_point(*near)
-        distances = dict(
-            session.execute(
-                select(Initiative.id, metres(Initiative.public_location, here)).where(
-                    Initiative.id.in_([i.id for i in items])
-                )
-            ).all()
+        # KNN on the GiST index finds candidates fast, but in degrees, and a degree of longitude
+        # is shorter than one of latitude: take three times the rows needed, then order those
+        # by true distance in metres.
+        window = min(page * per_page * 3, 5000)
+        candidates = (
+            select(Initiative.id)
+            .where(*conditions)
+            .order_by(Initiative.public_location.op("<->")(here))
+            .limit(window)
+            .subquery()
         )
+        metres_away = metres(Initiative.public_location, here).label("metres")
+        ranked = session.execute(
+            select(Initiative, metres_away)
+            .join(candidates, candidates.c.id == Initiative.id)
+            .order_by(metres_away, Initiative.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        items = [item for item, _ in ranked]
+        distances = {item.id: distance for item, distance in ranked}
+    else:
+        query = select(Initiative).where(*conditions)
+        query = query.order_by(Initiative.created_at.desc(), Initiative.id.desc())
+        items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
     return Page(items=items, total=total, page=page, pages=pages, distances=distances)
 
 

@@ -14,6 +14,8 @@
   const PLURAL = { project: "projects", idea: "ideas", offer: "offers" };
 
   const params = new URLSearchParams(location.search);
+  // Where "near me" is (the browser's location, or the postcode the server looked up).
+  let near = el.dataset.near ? JSON.parse(el.dataset.near) : null;
   const map = civicmap.baseMap(el, { zoom: 13, minZoom: 10, maxZoom: 19 });
 
   // One cluster group per kind, so each is a layer a person can switch off.
@@ -158,6 +160,10 @@
     const q = new URLSearchParams(p);
     q.delete("zoom");
     q.set("partial", "1");
+    if (near) {
+      q.set("near_lat", near[0].toFixed(6));
+      q.set("near_lon", near[1].toFixed(6));
+    }
     fetch(`${el.dataset.list}?${q}`)
       .then((r) => (r.ok ? r.text() : Promise.reject(r)))
       .then((html) => {
@@ -195,14 +201,22 @@
   }
 
   if (form) {
-    form.addEventListener("change", refresh);
-    form.addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
-    const near = document.getElementById("near-me");
-    if (near && navigator.geolocation) {
-      near.hidden = false;
-      near.addEventListener("click", () =>
+    form.addEventListener("change", (e) => {
+      if (e.target.name !== "postcode") refresh();
+    });
+    form.addEventListener("submit", (e) => {
+      // A postcode is looked up by the server (the page comes back centred on it).
+      if (form.elements.postcode && form.elements.postcode.value.trim()) return;
+      e.preventDefault();
+      refresh();
+    });
+    const nearButton = document.getElementById("near-me");
+    if (nearButton && navigator.geolocation) {
+      nearButton.hidden = false;
+      nearButton.addEventListener("click", () =>
         navigator.geolocation.getCurrentPosition((pos) => {
-          map.setView([pos.coords.latitude, pos.coords.longitude], 16);
+          near = [pos.coords.latitude, pos.coords.longitude];
+          map.setView(near, 16);
         })
       );
     }
@@ -214,6 +228,8 @@
     const [w, s, e, n] = JSON.parse(el.dataset.wardBbox);
     map.fitBounds([[s, w], [n, e]]);
     wardsToggle.addTo(map);
+  } else if (near) {
+    map.setView(near, 16);
   } else if (params.get("lat") && params.get("lon")) {
     map.setView([+params.get("lat"), +params.get("lon")], +(params.get("z") || 14));
   } else {

@@ -43,8 +43,9 @@ def new_page(browser, live_server, clean_db):
     errors (a CSP violation, a script error) collected in page.errors."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    def make(**options):
+        options = {"base_url": live_server, "viewport": {"width": 1280, "height": 900}} | options
+        context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
         page.errors = []

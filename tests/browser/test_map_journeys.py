@@ -112,3 +112,22 @@ def test_the_ward_page_and_wards_map(app, new_page, artifacts):
     wait_for_map(page)
     page.screenshot(path=str(artifacts / "ward-page.png"), full_page=True)
     assert page.errors == []
+
+
+def test_near_me_lists_the_nearest_items_with_distances(app, new_page):
+    seed(app)
+    page = new_page(
+        geolocation={"latitude": 51.4627, "longitude": -0.1145}, permissions=["geolocation"]
+    )
+    page.goto("/")
+    wait_for_map(page)
+    page.get_by_role("button", name="Near me").click()
+    expect(page.locator("#item-list")).to_contain_text("nearest to your location first")
+    expect(page.locator("#item-list")).to_contain_text(" m away")
+    distances = [
+        int(t.replace(",", "").split(" m away")[0].split("· ")[-1])
+        for t in page.locator("#item-list .meta").all_inner_texts()
+        if " m away" in t
+    ]
+    assert distances == sorted(distances) and distances[0] < 500
+    assert page.errors == []
