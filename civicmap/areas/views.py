@@ -27,14 +27,17 @@ def wards_geojson():
 def ward(slug: str):
     session = db.session
     ward = areas.get_ward(session, slug)
+    stats = areas.ward_stats(session, ward.id)[0]
     lists = {
-        kind: browse.list_items(session, browse.Filters(kinds=(kind,), ward=slug))
+        kind: browse.list_items(
+            session, browse.Filters(kinds=(kind,), ward=slug), total=stats[f"{kind}s"]
+        )
         for kind in ("project", "idea", "offer")
     }
     return render_template(
         "areas/ward.html",
         ward=ward,
-        stats=areas.ward_stats(session, ward.id)[0],
+        stats=stats,
         lists=lists,
         needing=areas.proposals_needing_volunteers(session, ward.id),
         skills=areas.skills_offered(session, ward.id),

@@ -108,13 +108,15 @@ def list_items(
     sort: str = "newest",
     near: tuple[float, float] | None = None,
     per_page: int = PAGE_SIZE,
+    total: int | None = None,
 ) -> Page:
     """Items (projects, ideas, offers) matching the filters, newest or nearest first."""
     kinds = tuple(k for k in f.kinds if k in KINDS) or KINDS
     conditions = initiative_conditions(f, kinds)
     if f.status:
         conditions.append(Initiative.status == f.status)
-    total = session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
+    if total is None:  # callers that already know it (a ward's counts) save a count
+        total = session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     distances: dict[int, float] = {}
