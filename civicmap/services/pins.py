@@ -19,7 +19,7 @@ from civicmap.models.vocabulary import KINDS
 from civicmap.services.browse import Filters
 
 MAX_POINTS = 1500
-CELL_LEVELS = range(10, 18)  # the zooms precomputed in map_cells (migration 0003)
+CELL_LEVELS = range(10, 19)  # the zooms precomputed in map_cells (migrations 0003, 0005)
 EMPTY = '{"mode": "points", "items": [], "wards": {}}'
 
 ITEMS = """
