@@ -272,32 +272,34 @@ def wrk(url: str, seconds: int) -> dict:
 
 
 def pgbench(statements: list[str], seconds: int) -> dict:
+    from civicmap.config import Config
+
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         for s in statements:
             script.write(s.strip().rstrip(";") + ";\n")
-    out = run(
-        [
-            PGBENCH,
-            "-h",
-            "127.0.0.1",
-            "-p",
-            PG_PORT,
-            "-U",
-            "postgres",
-            "-n",
-            "-c",
-            str(CONNECTIONS),
-            "-j",
-            "2",
-            "-T",
-            str(seconds),
-            "-f",
-            script.name,
-            "-M",
-            "extended",
-            BENCH_DB,
-        ]
-    )
+    cmd = [
+        PGBENCH,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        PG_PORT,
+        "-U",
+        "postgres",
+        "-n",
+        "-c",
+        str(CONNECTIONS),
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-f",
+        script.name,
+        "-M",
+        "extended",
+        BENCH_DB,
+    ]
+    # The same session settings as the app's connections, so the same SQL runs alike.
+    out = run(cmd, env=os.environ | {"PGOPTIONS": Config.DATABASE_SESSION_OPTIONS})
     os.unlink(script.name)
     tps = float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
     latency = float(next(line for line in out.splitlines() if "latency average" in line).split()[3])

@@ -90,7 +90,7 @@ def test_counts_in_a_box_from_stored_cells_are_exact(session):
     from civicmap.geo import BBox
     from civicmap.models import Initiative
     from civicmap.services import demo
-    from civicmap.services.pins import count_in_box
+    from civicmap.services.cells import count_in_box
 
     demo.seed_synthetic(session, 3000, seed=21)
     rng = random.Random(4)

@@ -12,7 +12,7 @@ from civicmap.errors import Invalid, InvalidParameter
 from civicmap.geo import BBox, make_point, metres, parse_bbox
 from civicmap.models import Initiative, Postcode, Ward
 from civicmap.models.vocabulary import CATEGORIES, KINDS, STATUSES
-from civicmap.services import areas
+from civicmap.services import areas, cells
 
 LAYERS = (*KINDS, "proposal")  # what the map can show: the three kinds and open proposals
 PAGE_SIZE = 20
@@ -116,7 +116,7 @@ def list_items(
     if f.status:
         conditions.append(Initiative.status == f.status)
     if total is None:  # callers that already know it (a ward's counts) save a count
-        total = session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
+        total = _total(session, f, kinds, conditions)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     distances: dict[int, float] = {}
@@ -148,6 +148,16 @@ def list_items(
         query = query.order_by(Initiative.created_at.desc(), Initiative.id.desc())
         items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
     return Page(items=items, total=total, page=page, pages=pages, distances=distances)
+
+
+def _total(session: Session, f: Filters, kinds: tuple[str, ...], conditions: list) -> int:
+    """How many items match: from the stored cell counts when only kinds (and a box) filter,
+    so that a list over a million items does not count them one by one."""
+    if not (f.category or f.status or f.ward or f.q):
+        if f.bbox is None:
+            return cells.count_visible(session, kinds)
+        return sum(cells.count_in_box(session, kind, f.bbox) for kind in kinds)
+    return session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
 
 
 def find_postcode(session: Session, postcode: str) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from civicmap.errors import NotFound
 from civicmap.geo import BBox
 from civicmap.models import Ward
-from civicmap.services.pins import count_in_box
+from civicmap.services.cells import count_in_box
 
 COLLECTIONS = ("projects", "ideas", "offers", "proposals", "wards")
 KIND_OF = {"projects": "project", "ideas": "idea", "offers": "offer"}
