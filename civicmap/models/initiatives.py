@@ -77,8 +77,9 @@ class Initiative(db.Model):
         Index("ix_initiatives_search", "search", postgresql_using="gin"),
         Index("ix_initiatives_ward_kind", "ward_id", "kind"),
         Index("ix_initiatives_author", "author_id"),
-        Index("ix_initiatives_created", "created_at"),
-        Index("ix_initiatives_ward_created", "ward_id", "created_at"),  # a ward's newest
+        # Newest first, ties broken by id: one index scan even when a bulk load shares a time.
+        Index("ix_initiatives_created_id", "created_at", "id"),
+        Index("ix_initiatives_ward_created_id", "ward_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
