@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -92,9 +93,15 @@ def unauthorized():
     return redirect(url_for("auth.login", next=safe_next(back)))
 
 
+@lru_cache(maxsize=4)
+def _origin(url: str) -> str:
+    """The origin of a tile URL template, as a CSP source ({s} subdomains become *)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".replace("{s}", "*") if parts.netloc else ""
+
+
 def security_headers(response: Response) -> Response:
-    tiles = urlsplit(current_app.config["TILE_URL"])
-    tile_origin = f"{tiles.scheme}://{tiles.netloc}".replace("{s}", "*") if tiles.netloc else ""
+    tile_origin = _origin(current_app.config["TILE_URL"])
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -3,6 +3,8 @@ that documents it for people."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import render_template, url_for
 from pydantic.json_schema import models_json_schema
 
@@ -13,7 +15,9 @@ from civicmap.api.schemas import Problem
 REF = "#/components/schemas/{model}"
 
 
+@lru_cache(maxsize=8)
 def openapi_document(server_url: str) -> dict:
+    """Built once per server URL: the endpoints and their models do not change at run time."""
     responses = {e.response for e in ENDPOINTS} | {Problem}
     _, top = models_json_schema(
         [(model, "serialization") for model in sorted(responses, key=lambda m: m.__name__)],

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
-from civicmap.errors import CivicmapError
 from civicmap.extensions import db
 from civicmap.geo import point_of
 from civicmap.initiatives.forms import FORMS
@@ -136,12 +135,8 @@ def moderate(plural: str, item_id: int):
 @login_required
 def make_project(item_id: int):
     idea = items.get(db.session, "idea", item_id, current_user)
-    try:
-        project = items.idea_to_project(db.session, idea, current_user, _area())
-        db.session.commit()
-    except CivicmapError:
-        db.session.rollback()
-        raise
+    project = items.idea_to_project(db.session, idea, current_user, _area())
+    db.session.commit()
     flash(_("Your idea is now a project. Check the details and save."), "success")
     return redirect(item_url(project, "edit"))
 

@@ -82,13 +82,13 @@ def conformance():
     return _answer({"conformsTo": CONFORMANCE})
 
 
-def _collection(collection_id: str) -> dict:
+def _collection(collection_id: str, extent: list[float]) -> dict:
     return {
         "id": collection_id,
         "title": TITLES[collection_id],
         "itemType": "feature",
         "crs": [CRS84],
-        "extent": {"spatial": {"bbox": [features.extent(db.session)], "crs": CRS84}},
+        "extent": {"spatial": {"bbox": [extent], "crs": CRS84}},
         "links": [
             _link("ogc.collection", "self", JSON, collection_id=collection_id),
             _link("ogc.items", "items", GEOJSON, collection_id=collection_id),
@@ -99,10 +99,11 @@ def _collection(collection_id: str) -> dict:
 
 @bp.get("/collections")
 def collections():
+    extent = features.extent(db.session)  # once, not once per collection
     return _answer(
         {
             "links": [_link("ogc.collections", "self", JSON)],
-            "collections": [_collection(c) for c in features.COLLECTIONS],
+            "collections": [_collection(c, extent) for c in features.COLLECTIONS],
         }
     )
 
@@ -115,7 +116,7 @@ def _known(collection_id: str) -> None:
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     _known(collection_id)
-    return _answer(_collection(collection_id))
+    return _answer(_collection(collection_id, features.extent(db.session)))
 
 
 @bp.get("/collections/<collection_id>/items")

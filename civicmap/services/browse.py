@@ -29,13 +29,6 @@ class Filters:
     bbox: BBox | None = None
     zoom: int = 13
 
-    def as_args(self) -> dict:
-        """The filters as URL query arguments (for links that keep them)."""
-        args = {"category": self.category, "status": self.status, "ward": self.ward, "q": self.q}
-        if set(self.kinds) != set(LAYERS):
-            args["kind"] = ",".join(self.kinds)
-        return {k: v for k, v in args.items() if v}
-
 
 def parse_filters(args) -> Filters:
     """Filters from query arguments; Invalid (400) naming the argument that is wrong."""
