@@ -210,8 +210,8 @@ def prepare_data(total: int) -> dict:
         )
         load = None
         if have < total:
-            added, seconds = demo.seed_synthetic(db.session, total - have, seed=have + 1)
-            db.session.commit()
+            db.session.remove()  # the loader's connections need the author row committed
+            added, seconds = demo.load_synthetic(db.engine, total - have, seed=have + 1)
             load = {
                 "items": added,
                 "seconds": round(seconds, 2),

@@ -80,12 +80,18 @@ def import_postcodes_command(file: Path) -> None:
     show_default=True,
     help="Random seed, so the same data comes out every time.",
 )
-def seed_command(count: int | None, random_seed: int) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=16),
+    default=2,
+    show_default=True,
+    help="With --count: connections loading at once (one per database core).",
+)
+def seed_command(count: int | None, random_seed: int, jobs: int) -> None:
     """Fill an empty database with a believable demo (or N synthetic items with --count)."""
     try:
         if count:
-            added, seconds = demo.seed_synthetic(db.session, count, random_seed)
-            db.session.commit()
+            added, seconds = demo.load_synthetic(db.engine, count, random_seed, jobs)
             click.echo(
                 f"Added {added} synthetic items in {seconds:.1f} s ({added / seconds:,.0f}/s)."
             )

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from civicmap.models import Initiative, User, Ward
 from tests.conftest import WARDS_FILE
@@ -153,9 +153,16 @@ def test_demo_seed_is_deterministic(cli, session):
     assert first == second
 
 
-def test_synthetic_seed_adds_n_items_with_wards_over_the_whole_borough(cli, session):
-    result = cli.invoke(args=["demo", "seed", "--count", "2000"])
+def test_synthetic_seed_adds_n_items_with_wards_over_the_whole_borough(clean_db, cli, session):
+    # The loader commits from its own connections (clean_db empties the tables afterwards).
+    result = cli.invoke(args=["demo", "seed", "--count", "2000", "--jobs", "3"])
     assert result.exit_code == 0, result.output
     assert "Added 2000 synthetic items" in result.output
     assert session.scalar(select(func.count()).select_from(Initiative)) == 2000
+    # Three shares, numbered apart: no title repeats.
+    assert session.scalar(select(func.count(func.distinct(Initiative.title)))) == 2000
+    # Concurrent shares updated the same stored map cells without losing a count.
+    for level in (10, 18):
+        stored = session.scalar(text("SELECT sum(n) FROM map_cells WHERE level = :l"), {"l": level})
+        assert stored == 2000
     assert session.scalar(select(func.count(func.distinct(Initiative.ward_id)))) == 25

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -269,12 +270,58 @@ def _blank_initiative() -> dict:
 SYNTHETIC_AUTHOR = f"synthetic@{DEMO_DOMAIN}"
 
 
-def seed_synthetic(session: Session, count: int, seed: int = 2026) -> tuple[int, float]:
+def seed_synthetic(
+    session: Session, count: int, seed: int = 2026, first: int = 1
+) -> tuple[int, float]:
     """Add `count` synthetic items spread over all wards, in one set-based INSERT.
 
     Points come from ST_GeneratePoints inside each ward (in proportion to its area), so the
-    trigger's ward lookup confirms rather than searches. Returns (rows added, seconds).
+    trigger's ward lookup confirms rather than searches. Items are numbered from `first` in
+    their titles. Returns (rows added, seconds).
     """
+    author = _synthetic_author(session)
+    started = time.perf_counter()
+    added = session.execute(
+        text(SYNTHETIC_SQL),
+        {
+            "count": count,
+            "seed": seed,
+            "first": first,
+            "author": author,
+            "categories": list(CATEGORIES),
+        },
+    ).rowcount
+    return added, time.perf_counter() - started
+
+
+def load_synthetic(
+    engine: Engine, count: int, seed: int = 2026, jobs: int = 2
+) -> tuple[int, float]:
+    """seed_synthetic on `jobs` connections at once, each committing its share.
+
+    A million rows is CPU-bound in PostgreSQL (text search vectors, eight indexes, foreign keys,
+    ward checks); one connection uses one core. Shares draw from different random seeds and
+    number their items apart. If a share fails, the others have still landed.
+    """
+    with Session(engine) as session:
+        _synthetic_author(session)
+        session.commit()
+    shares = [count // jobs + (1 if j < count % jobs else 0) for j in range(jobs)]
+    starts = [1 + sum(shares[:j]) for j in range(jobs)]
+
+    def load(j: int) -> int:
+        with Session(engine) as session:
+            added, _ = seed_synthetic(session, shares[j], seed + 1000 * j, first=starts[j])
+            session.commit()
+            return added
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        added = sum(pool.map(load, [j for j in range(jobs) if shares[j]]))
+    return added, time.perf_counter() - started
+
+
+def _synthetic_author(session: Session) -> int:
     if not session.scalar(select(func.count()).select_from(Ward)):
         raise Invalid(None, "There are no wards yet: run 'flask areas import FILE' first.")
     author = session.scalar(select(User.id).where(User.email == SYNTHETIC_AUTHOR))
@@ -290,12 +337,7 @@ def seed_synthetic(session: Session, count: int, seed: int = 2026) -> tuple[int,
                 }
             ],
         )
-    started = time.perf_counter()
-    added = session.execute(
-        text(SYNTHETIC_SQL),
-        {"count": count, "seed": seed, "author": author, "categories": list(CATEGORIES)},
-    ).rowcount
-    return added, time.perf_counter() - started
+    return author
 
 
 SYNTHETIC_SQL = """
@@ -312,7 +354,7 @@ WITH share AS (
               ELSE round(:count * part)::int END AS k
   FROM share
 ), pts AS (
-  SELECT p.id AS ward_id, d.geom, row_number() OVER () AS i
+  SELECT p.id AS ward_id, d.geom, :first - 1 + row_number() OVER () AS i
   FROM per_ward p, ST_Dump(ST_GeneratePoints(p.geom, p.k::int, :seed + p.n::int)) d
   WHERE p.k > 0
 )

@@ -3,7 +3,8 @@
 Each zoom's cell is exactly twice the next one's (360 / 2^zoom / 6 degrees), so a row's cell at
 zoom z is its zoom-18 cell shifted right by 18 - z. The triggers now group the changed rows once
 (at zoom 18) and derive the coarser levels from those few cells: a million-row load spent
-~11 us per row in this trigger before (measured with `benchmarks/run.py`'s bulk load).
+~11 us per row in this trigger before (measured with `benchmarks/run.py`'s bulk load). Cells are written in key order, so writers
+that touch the same cells queue instead of deadlocking.
 
 Revision ID: 0007
 Revises: 0006
@@ -45,6 +46,7 @@ def _rolled_up(rows_sql: str) -> str:
         FROM ({rows_sql}) r, top t GROUP BY 1, 2, 3) f
   CROSS JOIN civicmap_cell_levels() l CROSS JOIN top t
   GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 3, 4, 2  -- one lock order for every writer: concurrent loads cannot deadlock
   ON CONFLICT (level, gx, gy, kind) DO UPDATE
     SET n = m.n + EXCLUDED.n, sx = m.sx + EXCLUDED.sx, sy = m.sy + EXCLUDED.sy;"""
 
