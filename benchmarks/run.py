@@ -98,8 +98,8 @@ def cases() -> list[dict]:
 # --- processes ---------------------------------------------------------------------------------
 
 
-def run(cmd, **kw) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+def run(cmd, check: bool = True, **kw) -> str:
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw).stdout
 
 
 def psql(sql: str, db: str = "postgres") -> str:
@@ -388,11 +388,39 @@ def browser(seconds_budget: float = 30) -> dict:
 # --- the run -----------------------------------------------------------------------------------
 
 
+def cpu_ticks(group: int) -> int:
+    """CPU time (clock ticks) used so far by every process in a process group."""
+    total = 0
+    for pid in run(["pgrep", "-g", str(group)], check=False).split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def settle(group: int, timeout: float = 120) -> None:
+    """Wait until a server has finished work that wrk abandoned (slow requests still running
+    after wrk stopped would otherwise steal CPU from the next measurement)."""
+    deadline = time.time() + timeout
+    before = cpu_ticks(group)
+    while time.time() < deadline:
+        time.sleep(0.5)
+        now = cpu_ticks(group)
+        if now - before <= 2:  # under 2% of a core over the last half second
+            return
+        before = now
+    print(f"  warning: process group {group} still busy after {timeout} s", file=sys.stderr)
+
+
 def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -> dict:
     data = prepare_data(total)
     app = data.pop("app")
     results = {"items": total, **data, "endpoints": []}
-    with app_server() as gunicorn, peer_server():
+    with app_server() as gunicorn, peer_server() as peer:
+        # civicmap and its SQL first, the peer after: nothing the peer still computes for
+        # requests wrk gave up on can overlap a civicmap measurement.
         for case in cases():
             url = f"http://127.0.0.1:{APP_PORT}{case['path']}"
             wrk(url, 2)  # warm up
@@ -402,17 +430,22 @@ def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -
                 "goal": case["goal"],
                 "civicmap": wrk(url, seconds),
             }
+            settle(gunicorn.pid)
             row["limit"] = pgbench(capture_sql(app, case["path"]), seconds)
             row["gzip_bytes"] = gzip_size(url)
-            if case["peer"]:
-                peer_url = f"http://127.0.0.1:{PEER_PORT}{case['peer']}"
-                wrk(peer_url, 2)
-                row["peer"] = wrk(peer_url, seconds)
             results["endpoints"].append(row)
             print(f"  measured {case['name']}", file=sys.stderr, flush=True)
         if with_browser:
             results["map_page"] = browser()
         results["memory"] = memory_run(gunicorn.pid, memory_seconds)
+        for case, row in zip(cases(), results["endpoints"], strict=True):
+            if case["peer"]:
+                peer_url = f"http://127.0.0.1:{PEER_PORT}{case['peer']}"
+                settle(peer.pid)
+                wrk(peer_url, 2)
+                row["peer"] = wrk(peer_url, seconds)
+                print(f"  measured tipg for {case['name']}", file=sys.stderr, flush=True)
+        settle(peer.pid)
     return results
 
 

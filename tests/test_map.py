@@ -39,6 +39,21 @@ def test_a_pin_carries_id_kind_point_title_and_appreciations(visitor, session):
     assert abs(row[2] - ACRE_LANE[1]) <= 1e-5 and abs(row[3] - ACRE_LANE[0]) <= 1e-5
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        'He said "hi" \\ then left',
+        "Tab\there, line\u2028break",
+        "</script><b>&amp;</b>",
+        "Café ☕ ñ",
+    ],
+)
+def test_titles_of_any_text_arrive_intact_in_the_map_json(visitor, session, title):
+    # The JSON is written by PostgreSQL as text: titles must come through escaped, not raw.
+    item = make_initiative(session, title=title, at=ACRE_LANE)
+    assert pins(visitor)[("project", item.id)][4] == title
+
+
 def test_offers_are_pinned_at_their_coarse_point(visitor, session):
     offer = make_initiative(session, kind="offer", at=ACRE_LANE)
     session.refresh(offer)

@@ -1,10 +1,11 @@
-"""The map's pins for a view: one SQL statement that answers points, or grid clusters when the
-view holds more than MAX_POINTS items, with the JSON built in PostGIS.
+"""The map's pins for a view: points, or grid clusters when the view holds more than MAX_POINTS
+items, with the JSON written by PostgreSQL.
 
-Wide unfiltered views read the precomputed per-zoom cell counts (map_cells, kept by triggers,
-migration 0003); filtered ones are clustered live, since their counts cannot be known ahead.
-The SQL is plain text with parameters, one text per shape of filters, so the driver prepares
-it once per connection and a request spends its time in PostgreSQL, not in building queries.
+Unfiltered views first read the precomputed per-zoom cell counts (map_cells, kept by triggers,
+migrations 0003 and 0007): a dense view is answered from them alone, a sparse one then reads its
+pins. Filtered views are one statement that counts and clusters live, since their counts cannot
+be known ahead. The SQL is plain text with parameters, one text per shape of request, built once
+per shape, so a request spends its time in PostgreSQL, not in building queries.
 """
 
 from __future__ import annotations
@@ -41,17 +42,18 @@ FILTERS = {
     "q": "i.search @@ websearch_to_tsquery('english', %(q)s)",
 }
 
-POINTS_JSON = """(SELECT json_build_object(
-    'mode', 'points',
-    'items', coalesce(json_agg(json_build_array(id, kind, round(ST_X(g) * 1e5) / 1e5,
-                      round(ST_Y(g) * 1e5) / 1e5, title, a, ward_id, item_id)), '[]'::json),
-    'wards', (SELECT coalesce(json_object_agg(w.id, w.name), '{}'::json) FROM wards w
-              WHERE w.id IN (SELECT ward_id FROM hits)))::text FROM hits)"""
-
-# Clusters hold only numbers and kind names (a CHECK-constrained vocabulary, plus "proposal"),
-# so their JSON is written as text: measured 1.7x faster than json_agg/json_object_agg for the
-# ~400 cells of a ward view, where building the JSON was most of the statement's time.
+# Both answers are written as text rather than with json_agg/json_build_array: measured 1.7x
+# faster for the ~400 cells of a ward view and 1.2x for ~600 pins, where building the JSON was
+# most of the statement's time. Only numbers and kind names (a CHECK-constrained vocabulary, plus
+# "proposal") are written raw; titles and ward names go through to_json, which escapes them.
 # Coordinates are rounded as floats (~1 m), which PostgreSQL prints in their shortest form.
+POINTS_JSON = """'{"mode": "points", "items": ['
+    || coalesce(string_agg(concat('[', id, ',"', kind, '",', round(ST_X(g) * 1e5) / 1e5, ',',
+                                  round(ST_Y(g) * 1e5) / 1e5, ',', to_json(title), ',', a, ',',
+                                  ward_id, ',', item_id, ']'), ','), '')
+    || '], "wards": ' || (SELECT coalesce(json_object_agg(w.id, w.name), '{}'::json) FROM wards w
+                          WHERE w.id IN (SELECT ward_id FROM hits))::text || '}'"""
+
 CLUSTERS_FROM = """
   FROM (SELECT sum(sx) / sum(n) AS x, sum(sy) / sum(n) AS y, sum(n) AS n,
                string_agg(concat('"', kind, '":', n), ',' ORDER BY kind) AS k
@@ -85,7 +87,8 @@ def map_json(session: Session, f: Filters) -> str:
         return EMPTY
     present = tuple(name for name in FILTERS if getattr(f, name))
     stored = not (f.category or f.status or f.ward or f.q) and f.zoom in CELL_LEVELS and f.bbox
-    sql = _statement(bool(item_kinds), with_proposals, present, bool(f.status), bool(stored))
+    shape = "stored" if stored else "live"
+    sql = _statement(bool(item_kinds), with_proposals, present, bool(f.status), shape)
     cell = cluster_cell(f.zoom if stored else min(max(f.zoom, CELL_LEVELS.start), 22))
     params = {
         "kinds": item_kinds,
@@ -117,21 +120,21 @@ def map_json(session: Session, f: Filters) -> str:
     total, clusters = connection.exec_driver_sql(sql, params).one()
     if total > MAX_POINTS:
         return clusters
-    points = _statement(bool(item_kinds), with_proposals, present, bool(f.status), False)
+    points = _statement(bool(item_kinds), with_proposals, present, bool(f.status), "points")
     return connection.exec_driver_sql(points, params).scalar_one()
 
 
 @lru_cache(maxsize=128)
 def _statement(
-    items: bool, proposals: bool, present: tuple[str, ...], status: bool, stored: bool
+    items: bool, proposals: bool, present: tuple[str, ...], status: bool, shape: str
 ) -> str:
     """The SQL text for one shape of request (cached: there are only a few dozen shapes).
 
-    Stored: (total, clusters JSON) from map_cells. Otherwise one statement that answers points,
-    or clusters counted live when the matching items are too many for pins.
+    "stored": (total, clusters JSON) from map_cells; "points": the pins JSON; "live": one
+    statement that answers pins, or clusters counted live when there are too many for pins.
     """
     filters = "".join(f" AND {FILTERS[name]}" for name in present)
-    if stored:
+    if shape == "stored":
         cell_parts = [STORED_CELLS] if items else []
         if proposals:
             cell_parts.append(LIVE_CELLS.format(source=PROPOSALS.format(filters=filters)))
@@ -147,11 +150,13 @@ def _statement(
     if proposals:
         parts.append(PROPOSALS.format(filters=filters))
     hits = " UNION ALL ".join(parts)
+    if shape == "points":
+        return f"WITH hits AS ({hits})\nSELECT {POINTS_JSON} FROM hits"
     cells = LIVE_CELLS.format(source="SELECT * FROM hits")
     dense = "(SELECT count(*) FROM (SELECT 1 FROM hits LIMIT %(max)s + 1) b) > %(max)s"
     # PostgreSQL evaluates only the branch it takes.
     return (
         f"WITH hits AS ({hits}), cells AS ({cells})\n"
         f"SELECT CASE WHEN {dense} THEN (SELECT {CLUSTERS_JSON} {CLUSTERS_FROM})"
-        f" ELSE {POINTS_JSON} END"
+        f" ELSE (SELECT {POINTS_JSON} FROM hits) END"
     )
