@@ -16,6 +16,7 @@ import json
 import math
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -224,18 +225,24 @@ def prepare_data(total: int) -> dict:
     return {"synthetic_items": total, "bulk_load": load, "app": app}
 
 
-def capture_sql(app, path: str) -> list[str]:
-    """The SQL statements a request runs, with their parameters filled in (for pgbench)."""
+def capture_sql(app, path: str, prepared: bool) -> list[str]:
+    """The SQL statements a request runs, as a pgbench script's lines.
+
+    Prepared (what the map endpoint does: its reads keep psycopg's prepared statements), each
+    statement keeps its parameters as pgbench variables, so pgbench prepares it once and binds
+    values on every run, as the app does; otherwise the values are written into the text.
+    Returns the script lines and the pgbench -D definitions.
+    """
     import psycopg
     from sqlalchemy import event
 
     from civicmap.extensions import db
 
-    statements: list[str] = []
+    captured: list[tuple[str, dict, str]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        raw = cursor.connection
-        statements.append(psycopg.ClientCursor(raw).mogrify(statement, parameters))
+        literal = psycopg.ClientCursor(cursor.connection).mogrify(statement, parameters)
+        captured.append((statement, dict(parameters or {}), literal))
 
     with app.app_context():
         engine = db.engine
@@ -245,7 +252,21 @@ def capture_sql(app, path: str) -> list[str]:
             assert response.status_code == 200, (path, response.status_code)
         finally:
             event.remove(engine, "before_cursor_execute", record)
-    return [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "ROLLBACK"))]
+    lines, defines = [], {}
+    for n, (statement, parameters, literal) in enumerate(captured):
+        if literal.lstrip().upper().startswith(("BEGIN", "ROLLBACK")):
+            continue
+        if not prepared:
+            lines.append(literal)
+            continue
+        for name, value in parameters.items():
+            defines[f"p{n}_{name}"] = (
+                "{" + ",".join(map(str, value)) + "}" if isinstance(value, list) else str(value)
+            )
+        lines.append(
+            re.sub(r"%\((\w+)\)s", lambda m, n=n: f":p{n}_{m[1]}", statement).replace("%%", "%")
+        )
+    return lines, defines
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -271,12 +292,13 @@ def wrk(url: str, seconds: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def pgbench(statements: list[str], seconds: int) -> dict:
+def pgbench(script: tuple[list[str], dict[str, str]], seconds: int, prepared: bool) -> dict:
     from civicmap.config import Config
 
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+    statements, defines = script
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as out:
         for s in statements:
-            script.write(s.strip().rstrip(";") + ";\n")
+            out.write(s.strip().rstrip(";") + ";\n")
     cmd = [
         PGBENCH,
         "-h",
@@ -293,17 +315,24 @@ def pgbench(statements: list[str], seconds: int) -> dict:
         "-T",
         str(seconds),
         "-f",
-        script.name,
+        out.name,
         "-M",
-        "extended",
+        "prepared" if prepared else "extended",
+        *(f"-D{name}={value}" for name, value in defines.items()),
         BENCH_DB,
     ]
     # The same session settings as the app's connections, so the same SQL runs alike.
-    out = run(cmd, env=os.environ | {"PGOPTIONS": Config.DATABASE_SESSION_OPTIONS})
-    os.unlink(script.name)
-    tps = float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
-    latency = float(next(line for line in out.splitlines() if "latency average" in line).split()[3])
-    return {"tps": tps, "latency_avg_ms": latency, "statements": len(statements)}
+    report = run(cmd, env=os.environ | {"PGOPTIONS": Config.DATABASE_SESSION_OPTIONS})
+    os.unlink(out.name)
+    lines = report.splitlines()
+    tps = float(next(line for line in lines if line.startswith("tps")).split()[2])
+    latency = float(next(line for line in lines if "latency average" in line).split()[3])
+    return {
+        "tps": tps,
+        "latency_avg_ms": latency,
+        "statements": len(statements),
+        "protocol": "prepared" if prepared else "extended",
+    }
 
 
 def gzip_size(url: str) -> int:
@@ -431,7 +460,8 @@ def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -
                 "civicmap": wrk(url, seconds),
             }
             settle(gunicorn.pid)
-            row["limit"] = pgbench(capture_sql(app, case["path"]), seconds)
+            prepared = case["goal"] == "map"  # the map reads keep their statements prepared
+            row["limit"] = pgbench(capture_sql(app, case["path"], prepared), seconds, prepared)
             row["gzip_bytes"] = gzip_size(url)
             results["endpoints"].append(row)
             print(f"  measured {case['name']}", file=sys.stderr, flush=True)

@@ -6,6 +6,7 @@ import pytest
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select, text, update
 
+from civicmap.extensions import db, read_connection
 from civicmap.models import Initiative, Proposal
 from civicmap.services import demo
 from civicmap.services.pins import MAX_POINTS
@@ -282,3 +283,17 @@ def test_emptying_the_items_table_empties_the_cells(session):
     demo.seed_synthetic(session, 50, seed=5)
     session.execute(text("TRUNCATE initiatives CASCADE"))
     assert session.scalar(text("SELECT count(*) FROM map_cells")) == 0
+
+
+def test_map_reads_run_outside_a_transaction_unless_one_is_open(app):
+    # Not the rolled-back test session: the app's own, as in production.
+    with app.app_context():
+        try:
+            dbapi = read_connection(db.session).connection.dbapi_connection
+            assert dbapi.autocommit  # no BEGIN/ROLLBACK: prepared statements survive
+            db.session.remove()
+            db.session.execute(text("SELECT 1"))  # a transaction is open: the read joins it
+            dbapi = read_connection(db.session).connection.dbapi_connection
+            assert not dbapi.autocommit
+        finally:
+            db.session.remove()

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
+from civicmap.extensions import read_connection
 from civicmap.geo import cluster_cell
 from civicmap.models.vocabulary import KINDS
 from civicmap.services.browse import Filters
@@ -112,7 +113,7 @@ def map_json(session: Session, f: Filters) -> str:
             "gy0": math.floor(box.south / cell),
             "gy1": math.floor(box.north / cell),
         }
-    connection = session.connection()
+    connection = read_connection(session)
     if not stored:
         return connection.exec_driver_sql(sql, params).scalar_one()
     # Unfiltered: the stored counts decide, and answer, without touching the items table; only
