@@ -483,7 +483,7 @@ def table(run_results: list[dict]) -> str:
     lines = []
     head = (
         f"{'items':>9} {'endpoint':<22} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
-        f"{'KB gz':>7} {'SQL tps':>8} {'x limit':>7} {'tipg/s':>8} {'x tipg':>7}"
+        f"{'KB gz':>7} {'SQL tps':>8} {'x limit':>7} {'tipg/s':>8} {'x tipg':>7}  failed"
     )
     lines.append(head)
     lines.append("-" * len(head))
@@ -499,6 +499,9 @@ def table(run_results: list[dict]) -> str:
                     if peer
                     else f"{'-':>8} {'-':>7}"
                 )
+                # requests that failed or timed out (10 s): civicmap's, then the peer's
+                + f"  {c['errors']}"
+                + (f"/{peer['errors']}" if peer else "")
             )
         if r.get("bulk_load"):
             lines.append(
