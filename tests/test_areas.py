@@ -5,9 +5,10 @@ import io
 import json
 
 import feedparser
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 
-from civicmap.models import User
+from civicmap.models import Initiative, User
+from civicmap.services import demo
 from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative, make_user
 
 
@@ -116,3 +117,52 @@ def test_geojson_export_is_rfc7946_and_matches_the_database(visitor, session):
     assert feature["properties"]["url"].endswith(f"/projects/{project.id}")
     emails = session.scalars(select(User.email)).all()
     assert not any(e in response.get_data(as_text=True) for e in emails)
+
+
+def stored_ward_counts(session) -> dict:
+    rows = session.execute(
+        text("SELECT ward_id, kind, items, appreciations FROM ward_counts WHERE items <> 0")
+    ).all()
+    return {(w, k): (n, a) for w, k, n, a in rows}
+
+
+def live_ward_counts(session) -> dict:
+    rows = session.execute(
+        text(
+            "SELECT ward_id, kind, count(*), sum(appreciation_count) FROM initiatives"
+            " WHERE NOT hidden GROUP BY 1, 2"
+        )
+    ).all()
+    return {(w, k): (n, a) for w, k, n, a in rows}
+
+
+def test_stored_ward_counts_follow_inserts_moves_hides_deletes_and_appreciations(
+    session, as_person
+):
+    demo.seed_synthetic(session, 300, seed=4)
+    moved = make_initiative(session, at=ACRE_LANE)
+    hidden = make_initiative(session, kind="idea", at=ACRE_LANE)
+    gone = make_initiative(session, kind="offer", at=WEST_DULWICH)
+    fan, _ = as_person()
+    assert fan.post(f"/projects/{moved.id}/appreciate", {"note": ""}).status_code == 302
+    assert stored_ward_counts(session) == live_ward_counts(session)
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id == moved.id)
+        .values(location=text("ST_SetSRID(ST_MakePoint(-0.0975, 51.4401), 4326)"))
+    )
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id == hidden.id)
+        .values(hidden=True, hidden_reason="moderated")
+    )
+    session.execute(Initiative.__table__.delete().where(Initiative.id == gone.id))
+    assert stored_ward_counts(session) == live_ward_counts(session)
+    moved_to = session.scalar(select(Initiative.ward_id).where(Initiative.id == moved.id))
+    assert stored_ward_counts(session)[(moved_to, "project")][1] >= 1  # its appreciation moved too
+
+
+def test_emptying_the_items_table_empties_the_ward_counts(session):
+    demo.seed_synthetic(session, 50, seed=6)
+    session.execute(text("TRUNCATE initiatives CASCADE"))
+    assert session.scalar(text("SELECT count(*) FROM ward_counts")) == 0

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
-from civicmap.models.areas import MapCell, Postcode, Ward
+from civicmap.models.areas import MapCell, Postcode, Ward, WardCount
 from civicmap.models.engagement import Appreciation, Comment, Proposal, Volunteering
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
@@ -20,4 +20,5 @@ __all__ = [
     "User",
     "Volunteering",
     "Ward",
+    "WardCount",
 ]

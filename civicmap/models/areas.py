@@ -1,7 +1,7 @@
 """Areas: the wards a council is divided into."""
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Float, SmallInteger, String
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civicmap.extensions import db
@@ -45,3 +45,17 @@ class MapCell(db.Model):
     n: Mapped[int]
     sx: Mapped[float] = mapped_column(Float)
     sy: Mapped[float] = mapped_column(Float)
+
+
+class WardCount(db.Model):
+    """Visible items per ward and kind, and their appreciations; kept by triggers (migration
+    0008) so ward pages and the officers' table need not count a million rows."""
+
+    __tablename__ = "ward_counts"
+
+    ward_id: Mapped[int] = mapped_column(
+        ForeignKey("wards.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    items: Mapped[int]
+    appreciations: Mapped[int] = mapped_column(BigInteger)

@@ -56,13 +56,13 @@ def boundary_geojson(session: Session) -> str:
 
 
 WARD_STATS_SQL = """
-WITH items AS (
+WITH items AS (  -- stored counts (migration 0008), not a count of every item
   SELECT ward_id,
-         count(*) FILTER (WHERE kind = 'project') AS projects,
-         count(*) FILTER (WHERE kind = 'idea') AS ideas,
-         count(*) FILTER (WHERE kind = 'offer') AS offers,
-         sum(appreciation_count) AS appreciations
-  FROM initiatives WHERE NOT hidden {only_ward} GROUP BY ward_id
+         sum(items) FILTER (WHERE kind = 'project') AS projects,
+         sum(items) FILTER (WHERE kind = 'idea') AS ideas,
+         sum(items) FILTER (WHERE kind = 'offer') AS offers,
+         sum(appreciations) AS appreciations
+  FROM ward_counts WHERE items > 0 {only_ward} GROUP BY ward_id
 ), props AS (
   SELECT i.ward_id,
          count(*) FILTER (WHERE p.status = 'open') AS open_proposals,
@@ -131,7 +131,7 @@ def wards_geojson(session: Session) -> str:
             " 'geometry', ST_AsGeoJSON(w.geom, 5)::json,"
             " 'properties', json_build_object('code', w.code, 'name', w.name, 'slug', w.slug,"
             " 'items', coalesce(c.n, 0))) ORDER BY w.name), '[]'::json))::text FROM wards w"
-            " LEFT JOIN (SELECT ward_id, count(*) AS n FROM initiatives WHERE NOT hidden"
+            " LEFT JOIN (SELECT ward_id, sum(items) AS n FROM ward_counts"
             " GROUP BY ward_id) c ON c.ward_id = w.id"
         )
     )
