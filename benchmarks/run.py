@@ -225,7 +225,7 @@ def prepare_data(total: int) -> dict:
     return {"synthetic_items": total, "bulk_load": load, "app": app}
 
 
-def capture_sql(app, path: str, prepared: bool) -> list[str]:
+def capture_sql(app, path: str, prepared: bool) -> tuple[list[str], dict[str, str]]:
     """The SQL statements a request runs, as a pgbench script's lines.
 
     Prepared (what the map endpoint does: its reads keep psycopg's prepared statements), each

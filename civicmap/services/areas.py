@@ -62,7 +62,7 @@ WITH items AS (  -- stored counts (migration 0008), not a count of every item
          sum(items) FILTER (WHERE kind = 'idea') AS ideas,
          sum(items) FILTER (WHERE kind = 'offer') AS offers,
          sum(appreciations) AS appreciations
-  FROM ward_counts WHERE items > 0 {only_ward} GROUP BY ward_id
+  FROM ward_counts c WHERE items > 0 {only_ward} GROUP BY ward_id
 ), props AS (
   SELECT i.ward_id,
          count(*) FILTER (WHERE p.status = 'open') AS open_proposals,
@@ -102,15 +102,12 @@ def _only_ward(alias: str, ward_id: int | None, param: str) -> str:
 
 def ward_stats(session: Session, ward_id: int | None = None) -> list[dict]:
     """Per ward: counts of each kind, proposals by status, volunteers, appreciations."""
-    # One ward's page counts only its own rows (the index on ward_id serves that).
-    where = {"only_ward": "", "only_ward_i": "", "only_ward_w": ""}
-    if ward_id is not None:
-        where = {
-            "only_ward": "AND ward_id = :ward_id",
-            "only_ward_i": "AND i.ward_id = :ward_id",
-            "only_ward_w": "WHERE w.id = :ward_id",
-        }
-    sql = WARD_STATS_SQL.format(**where)
+    # One ward's page counts only its own rows (the indexes on ward_id serve that).
+    sql = WARD_STATS_SQL.format(
+        only_ward=_only_ward("c", ward_id, "ward_id"),
+        only_ward_i=_only_ward("i", ward_id, "ward_id"),
+        only_ward_w="WHERE w.id = :ward_id" if ward_id is not None else "",
+    )
     rows = session.execute(text(sql), {"ward_id": ward_id}).mappings().all()
     return [dict(r, total=r["projects"] + r["ideas"] + r["offers"]) for r in rows]
 

@@ -29,6 +29,12 @@ class Filters:
     bbox: BBox | None = None
     zoom: int = 13
 
+    @property
+    def only_kinds_and_box(self) -> bool:
+        """True when nothing but kinds and a box narrows the items: the stored cell counts
+        (map_cells) can then answer instead of the items table."""
+        return not (self.category or self.status or self.ward or self.q)
+
 
 def parse_filters(args) -> Filters:
     """Filters from query arguments; Invalid (400) naming the argument that is wrong."""
@@ -146,7 +152,7 @@ def list_items(
 def _total(session: Session, f: Filters, kinds: tuple[str, ...], conditions: list) -> int:
     """How many items match: from the stored cell counts when only kinds (and a box) filter,
     so that a list over a million items does not count them one by one."""
-    if not (f.category or f.status or f.ward or f.q):
+    if f.only_kinds_and_box:
         if f.bbox is None:
             return cells.count_visible(session, kinds)
         return sum(cells.count_in_box(session, kind, f.bbox) for kind in kinds)

@@ -1,5 +1,5 @@
 """Counting from the stored per-zoom cell counts (map_cells, kept by triggers in migrations
-0003 and 0005) instead of scanning items: totals for lists, and exact counts inside a box."""
+0003, 0005 and 0007) instead of scanning items: totals for lists, and exact counts inside a box."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def map_json(session: Session, f: Filters) -> str:
     if not item_kinds and not with_proposals:
         return EMPTY
     present = tuple(name for name in FILTERS if getattr(f, name))
-    stored = not (f.category or f.status or f.ward or f.q) and f.zoom in CELL_LEVELS and f.bbox
+    stored = f.only_kinds_and_box and f.zoom in CELL_LEVELS and f.bbox is not None
     shape = "stored" if stored else "live"
     sql = _statement(bool(item_kinds), with_proposals, present, bool(f.status), shape)
     cell = cluster_cell(f.zoom if stored else min(max(f.zoom, CELL_LEVELS.start), 22))
