@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -146,6 +147,23 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.name, exc.description or "")
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return unexpected(exc)
+        # The database dropped a pooled connection (a restart, a failover): SQLAlchemy has
+        # thrown the pool's connections away, so trying again reconnects.
+        app.logger.warning("Database connection lost: %s", exc.orig)
+        db.session.rollback()
+        response = error_response(
+            503,
+            _("Please try again"),
+            _("The connection to the database was interrupted. Please try again."),
+        )
+        response = app.make_response(response)
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

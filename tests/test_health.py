@@ -1,7 +1,10 @@
 """GET /healthz: up with counts, 503 with a reason when the database is unreachable."""
 
+import sqlalchemy as sa
+
 from civicmap import create_app
 from civicmap.config import TestConfig
+from civicmap.extensions import db
 from tests.factories import make_initiative
 
 
@@ -29,3 +32,42 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     body = response.get_json()
     assert body["status"] == "unavailable"
     assert "refused" in body["reason"].lower() or "connect" in body["reason"].lower()
+
+
+def test_a_dropped_database_connection_answers_503_once_then_reconnects():
+    """Without a ping before each checkout, a pooled connection the database has closed is found
+    on use: that request gets a clear 503 to try again, and the next one reconnects."""
+    name = "civicmap-dropped-connection-test"
+
+    class Own(TestConfig):
+        SQLALCHEMY_ENGINE_OPTIONS = {
+            **TestConfig.SQLALCHEMY_ENGINE_OPTIONS,
+            "connect_args": {
+                **TestConfig.SQLALCHEMY_ENGINE_OPTIONS["connect_args"],
+                "application_name": name,
+            },
+        }
+
+    app = create_app(Own)
+    client = app.test_client()
+    view = "/map/items.json?bbox=-0.15,51.44,-0.09,51.47&zoom=15"
+    assert client.get(view).status_code == 200
+    admin = sa.create_engine(TestConfig.SQLALCHEMY_DATABASE_URI, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        dropped = conn.execute(
+            sa.text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
+                " FROM pg_stat_activity WHERE application_name = :name"
+            ),
+            {"name": name},
+        ).scalar_one()
+    admin.dispose()
+    assert dropped >= 1
+
+    lost = client.get(view)
+    assert lost.status_code == 503
+    assert lost.headers["Retry-After"] == "1"
+    assert lost.get_json()["title"] == "Please try again"
+    assert client.get(view).status_code == 200
+    with app.app_context():
+        db.engine.dispose()

@@ -3,7 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from civicmap import create_app
+from civicmap.config import TestConfig
+from civicmap.extensions import READ_ONLY_BLUEPRINTS, limiter
 from civicmap.models import Appreciation, Initiative
+from tests.conftest import PASSWORD
 from tests.factories import make_initiative
 
 
@@ -59,3 +63,42 @@ def test_errors_answer_json_problem_documents_to_api_clients(visitor, session):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
+
+
+@pytest.fixture
+def limits_on():
+    """The rate limiter switched on (the test config has it off), and off again after.
+
+    The limiter is one object shared by every app made in this process: an app made with it
+    enabled sets up its storage and turns it on for the test's app too.
+    """
+
+    class Limited(TestConfig):
+        RATELIMIT_ENABLED = True
+
+    create_app(Limited)
+    yield limiter
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_logging_in_is_limited_per_address(visitor, person, limits_on):
+    user = person()
+    wrong = {"email": user.email, "password": "wrong-password-x"}
+    tries = [visitor.post("/login", wrong).status_code for _ in range(20)]
+    assert tries == [422] * 20
+    refused = visitor.post("/login", {"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 429
+    assert visitor.get("/map/items.json?bbox=-0.15,51.44,-0.09,51.47&zoom=15").status_code == 200
+
+
+def test_parts_that_skip_the_rate_limiter_only_read(app):
+    """READ_ONLY_BLUEPRINTS skip the limiter: none of their routes may accept a write."""
+    reads = {"GET", "HEAD", "OPTIONS"}
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rpartition(".")[0]
+        if blueprint in READ_ONLY_BLUEPRINTS:
+            seen.add(blueprint)
+            assert rule.methods <= reads, (rule.rule, rule.methods)
+    assert seen == READ_ONLY_BLUEPRINTS
