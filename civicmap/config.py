@@ -18,6 +18,10 @@ class Config:
     # request answers 503 "try again" (web.register_error_handlers), and the next reconnects.
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": False,
+        # At least one connection per gunicorn thread: past pool_size, connections are closed
+        # on return and reopened, each a new backend with cold caches (measured: ~20 % fewer
+        # map requests per second with 8 threads and the default 5).
+        "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "connect_args": {"options": DATABASE_SESSION_OPTIONS},
     }
     # A random key per process is safe but logs everyone out on restart: set it in production.

@@ -1,6 +1,7 @@
 """The map endpoint, the list and "near a postcode"."""
 
 import math
+import runpy
 
 import pytest
 from geoalchemy2.shape import to_shape
@@ -10,6 +11,7 @@ from civicmap.extensions import db, read_connection
 from civicmap.models import Initiative, Proposal
 from civicmap.services import demo
 from civicmap.services.pins import MAX_POINTS
+from tests.conftest import ROOT
 from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative
 
 LAMBETH = "-0.16,51.40,-0.07,51.51"
@@ -297,3 +299,10 @@ def test_map_reads_run_outside_a_transaction_unless_one_is_open(app):
             assert not dbapi.autocommit
         finally:
             db.session.remove()
+
+
+def test_every_gunicorn_thread_keeps_a_pooled_connection(app):
+    """Past the pool's size, a connection is closed when returned and opened again next time."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    with app.app_context():
+        assert db.engine.pool.size() >= settings["threads"]
