@@ -12,17 +12,19 @@ def check(session: Session) -> tuple[int, dict]:
         row = (
             session.execute(
                 text(
+                    # Items and appreciations from the stored per-ward counts (visible items):
+                    # counting the items table took ~150 ms per probe at a million rows.
                     "SELECT (SELECT count(*) FROM wards) AS wards,"
-                    " count(*) FILTER (WHERE kind = 'project') AS projects,"
-                    " count(*) FILTER (WHERE kind = 'idea') AS ideas,"
-                    " count(*) FILTER (WHERE kind = 'offer') AS offers,"
+                    " coalesce(sum(items) FILTER (WHERE kind = 'project'), 0)::bigint AS projects,"
+                    " coalesce(sum(items) FILTER (WHERE kind = 'idea'), 0)::bigint AS ideas,"
+                    " coalesce(sum(items) FILTER (WHERE kind = 'offer'), 0)::bigint AS offers,"
                     " (SELECT count(*) FROM proposals) AS proposals,"
                     " (SELECT count(*) FROM volunteerings WHERE status = 'active')"
                     " AS volunteerings,"
-                    " (SELECT count(*) FROM appreciations) AS appreciations,"
+                    " coalesce(sum(appreciations), 0)::bigint AS appreciations,"
                     " (SELECT count(*) FROM comments) AS comments,"
                     " (SELECT count(*) FROM users) AS users"
-                    " FROM initiatives"
+                    " FROM ward_counts"
                 )
             )
             .mappings()
