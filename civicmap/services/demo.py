@@ -281,6 +281,10 @@ def seed_synthetic(
     """
     author = _synthetic_author(session)
     started = time.perf_counter()
+    # The app's connections plan every statement afresh (force_custom_plan, for the map's bbox
+    # queries); per row that replans the ward trigger's lookups and the foreign-key checks.
+    # Cached plans for this transaction only: measured 15.6k -> 25k+ items/s on two connections.
+    session.execute(text("SET LOCAL plan_cache_mode = auto"))
     added = session.execute(
         text(SYNTHETIC_SQL),
         {
