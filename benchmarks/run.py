@@ -18,12 +18,14 @@ import os
 import platform
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,19 +123,33 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 @contextmanager
 def server(cmd: list[str], env: dict, health: str):
-    proc = subprocess.Popen(
-        cmd,
-        env=os.environ | env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for(health)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    """A server process for the length of a `with`; its output kept to explain a failed start."""
+    port = int(urllib.parse.urlsplit(health).port)
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            # A stale server would answer the health check and be measured instead.
+            raise RuntimeError(f"port {port} is already in use: stop what listens there first")
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            cmd,
+            env=os.environ | env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            try:
+                wait_for(health)
+            except RuntimeError as exc:
+                log.seek(0)
+                tail = "".join(log.readlines()[-30:])
+                state = f"exited with {proc.poll()}" if proc.poll() is not None else "running"
+                raise RuntimeError(f"{exc} ({cmd[0]}: {state}); its last output:\n{tail}") from None
+            yield proc
+        finally:
+            with suppress(ProcessLookupError):  # the group may be gone already
+                os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
 
 
 def app_server():
