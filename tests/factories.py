@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Idea, Offer, Project, User
+from civicmap.models import Idea, Initiative, Offer, Project, User
 
 CLASSES = {"project": Project, "idea": Idea, "offer": Offer}
 
@@ -51,3 +52,18 @@ def make_initiative(session: Session, kind: str = "project", at=BRIXTON_STATION,
     session.add(item)
     session.commit()  # released savepoint: survives a rollback in the code under test
     return item
+
+
+def hide(session: Session, item, reason: str = "moderated") -> None:
+    """Hide an item in the database itself, as moderation ("moderated") or its author
+    ("deleted") leave it, bypassing the site."""
+    session.execute(
+        update(Initiative).where(Initiative.id == item.id).values(hidden=True, hidden_reason=reason)
+    )
+
+
+def move(session: Session, item, at: tuple[float, float]) -> None:
+    """Move an item to (lat, lon) in the database itself; the triggers re-place it."""
+    session.execute(
+        update(Initiative).where(Initiative.id == item.id).values(location=to_db(parse_point(*at)))
+    )

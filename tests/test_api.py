@@ -4,7 +4,14 @@ import pytest
 from sqlalchemy import update
 
 from civicmap.models import Initiative
-from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative, make_user
+from tests.factories import (
+    ACRE_LANE,
+    BRIXTON_STATION,
+    WEST_DULWICH,
+    hide,
+    make_initiative,
+    make_user,
+)
 
 
 def get(visitor, url, **args):
@@ -130,11 +137,7 @@ def test_errors_are_problem_documents(visitor, session, url, status, detail):
 
 def test_hidden_items_never_leave(visitor, session):
     item = make_initiative(session)
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == item.id)
-        .values(hidden=True, hidden_reason="moderated")
-    )
+    hide(session, item)
     session.commit()
     assert visitor.get(f"/api/v1/projects/{item.id}").status_code == 404
     _, body = get(visitor, "/api/v1/projects")

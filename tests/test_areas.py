@@ -5,11 +5,19 @@ import io
 import json
 
 import feedparser
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from civicmap.models import Initiative, User
 from civicmap.services import demo
-from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative, make_user
+from tests.factories import (
+    ACRE_LANE,
+    BRIXTON_STATION,
+    WEST_DULWICH,
+    hide,
+    make_initiative,
+    make_user,
+    move,
+)
 
 
 def test_the_wards_page_counts_each_kind_per_ward(visitor, session):
@@ -146,16 +154,8 @@ def test_stored_ward_counts_follow_inserts_moves_hides_deletes_and_appreciations
     fan, _ = as_person()
     assert fan.post(f"/projects/{moved.id}/appreciate", {"note": ""}).status_code == 302
     assert stored_ward_counts(session) == live_ward_counts(session)
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == moved.id)
-        .values(location=text("ST_SetSRID(ST_MakePoint(-0.0975, 51.4401), 4326)"))
-    )
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == hidden.id)
-        .values(hidden=True, hidden_reason="moderated")
-    )
+    move(session, moved, (51.4401, -0.0975))
+    hide(session, hidden)
     session.execute(Initiative.__table__.delete().where(Initiative.id == gone.id))
     assert stored_ward_counts(session) == live_ward_counts(session)
     moved_to = session.scalar(select(Initiative.ward_id).where(Initiative.id == moved.id))

@@ -5,18 +5,13 @@ import sqlalchemy as sa
 from civicmap import create_app
 from civicmap.config import TestConfig
 from civicmap.extensions import db
-from civicmap.models import Initiative
-from tests.factories import make_initiative
+from tests.factories import hide, make_initiative
 
 
 def test_healthz_reports_postgis_and_counts(client, session):
     make_initiative(session, kind="idea")
     hidden = make_initiative(session, kind="project")
-    session.execute(
-        sa.update(Initiative)
-        .where(Initiative.id == hidden.id)
-        .values(hidden=True, hidden_reason="moderated")
-    )
+    hide(session, hidden)
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()

@@ -12,7 +12,7 @@ from civicmap.models import Initiative, Proposal
 from civicmap.services import demo
 from civicmap.services.pins import MAX_POINTS
 from tests.conftest import ROOT
-from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, make_initiative
+from tests.factories import ACRE_LANE, BRIXTON_STATION, WEST_DULWICH, hide, make_initiative, move
 
 LAMBETH = "-0.16,51.40,-0.07,51.51"
 AROUND_BRIXTON = "-0.13,51.45,-0.10,51.47"
@@ -98,11 +98,7 @@ def test_each_filter_narrows_the_pins(visitor, session, args, expected):
 
 def test_hidden_items_are_never_on_the_map(visitor, session):
     item = make_initiative(session)
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == item.id)
-        .values(hidden=True, hidden_reason="deleted")
-    )
+    hide(session, item, "deleted")
     assert ("project", item.id) not in pins(visitor)
 
 
@@ -234,16 +230,8 @@ def test_precomputed_cells_follow_inserts_moves_hides_and_deletes(session, as_pe
     me, author = as_person()
     item = make_initiative(session, author=author, at=ACRE_LANE)
     me.post(f"/projects/{item.id}/delete")  # hidden through the site
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == moved.id)
-        .values(location=text("ST_SetSRID(ST_MakePoint(-0.0975, 51.4401), 4326)"))
-    )
-    session.execute(
-        update(Initiative)
-        .where(Initiative.id == hidden.id)
-        .values(hidden=True, hidden_reason="moderated")
-    )
+    move(session, moved, (51.4401, -0.0975))
+    hide(session, hidden)
     session.execute(
         update(Initiative).where(Initiative.id == moved.id).values(title="Renamed, not moved")
     )
