@@ -15,7 +15,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config or Config)
-    from civicmap.web import IdConverter
+    from civicmap.routing import IdConverter
 
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
@@ -52,13 +52,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_view = "auth.login"
     from civicmap.geo import point_of
-    from civicmap.web import (
-        context_processor,
-        refuse_nul_characters,
-        security_headers,
-        unauthorized,
-        user_text,
-    )
+    from civicmap.rendering import user_text
+    from civicmap.routing import unauthorized
+    from civicmap.security import refuse_nul_characters, security_headers
+    from civicmap.templating import context_processor
 
     login_manager.unauthorized_handler(unauthorized)
     app.context_processor(context_processor)
@@ -121,6 +118,6 @@ def register_cli(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from civicmap.web import register_error_handlers
+    from civicmap.error_pages import register_error_handlers
 
     register_error_handlers(app)

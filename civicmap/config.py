@@ -15,7 +15,7 @@ class Config:
     DATABASE_SESSION_OPTIONS = "-c plan_cache_mode=force_custom_plan -c jit=off"
     # No ping before each checkout: it is a round trip on every request (measured: 13 % of a map
     # request's Python time). A connection found dead instead invalidates the pool, that one
-    # request answers 503 "try again" (web.register_error_handlers), and the next reconnects.
+    # request answers 503 "try again" (error_pages), and the next reconnects.
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": False,
         # At least one connection per gunicorn thread: past pool_size, connections are closed

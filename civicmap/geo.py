@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +124,20 @@ class BBox:
         """The box as a PostGIS geometry, for index-served `&&` filters."""
         return func.ST_MakeEnvelope(self.west, self.south, self.east, self.north, SRID)
 
+    def params(self) -> dict[str, float]:
+        """The box as the bound parameters of ENVELOPE_SQL."""
+        return {"west": self.west, "south": self.south, "east": self.east, "north": self.north}
+
+
+# The box of BBox.params() in SQL text (psycopg's placeholder style).
+ENVELOPE_SQL = "ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"
+# A (lat, lon) point given as the bound parameters %(lat)s and %(lon)s, and the distance in metres
+# (on the spheroid) from a geometry column to it.
+POINT_SQL = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
+METRES_TO_POINT_SQL = "ST_Distance(geography({column}), geography(" + POINT_SQL + "))"
+# What a bbox argument looks like (also its OpenAPI pattern): plain ASCII decimal numbers.
+BBOX_PATTERN = r"^\s*-?[0-9]+(\.[0-9]+)?(\s*,\s*-?[0-9]+(\.[0-9]+)?){3}\s*$"
+
 
 MAX_BBOX_DEGREES = 2.0  # a view wider than this is not a map of one council area
 
@@ -131,11 +146,10 @@ def parse_bbox(text: str | None) -> BBox | None:
     """'west,south,east,north' -> BBox; None when absent; Invalid with a reason otherwise."""
     if text is None or not text.strip():
         return None
-    parts = text.split(",")
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        values = []
+    # float() also reads other scripts' digits, "1e2" and "inf": only plain ASCII numbers here.
+    if not re.fullmatch(BBOX_PATTERN, text):
+        raise InvalidParameter("bbox", _l("bbox must be four numbers: west,south,east,north."))
+    values = [float(p) for p in text.split(",")]
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise InvalidParameter("bbox", _l("bbox must be four numbers: west,south,east,north."))
     west, south, east, north = values

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 from civicmap.extensions import db
+from civicmap.filters import COLLECTIONS
 from civicmap.services import features
 
 OGRINFO = shutil.which("ogrinfo")
@@ -53,12 +54,12 @@ def test_gdal_reads_every_collection_and_its_counts_match_the_database(app, live
     listing = subprocess.run(
         [OGRINFO, "-ro", source], capture_output=True, text=True, timeout=120, check=True
     ).stdout
-    for name in features.COLLECTIONS:
+    for name in COLLECTIONS:
         assert re.search(rf"^\d+: {name} ", listing, re.M), listing
     with app.app_context():
-        expected = {name: features.count(db.session, name) for name in features.COLLECTIONS}
+        expected = {name: features.count(db.session, name) for name in COLLECTIONS}
         db.session.remove()
-    for name in features.COLLECTIONS:
+    for name in COLLECTIONS:
         summary = subprocess.run(
             [OGRINFO, "-ro", "-so", source, name],
             capture_output=True,

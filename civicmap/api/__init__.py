@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: read-only open data, documented by an OpenAPI 3.1 document
-generated from the same models that validate its queries."""
+generated from the code that parses its queries and the models of its answers."""
 
 from flask import Blueprint
 

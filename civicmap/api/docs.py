@@ -29,20 +29,7 @@ def openapi_document(server_url: str) -> dict:
             {"name": name, "in": "path", "required": True, "schema": schema}
             for name, schema in e.path_params.items()
         ]
-        if e.query is not None:
-            schema = e.query.model_json_schema(ref_template=REF)
-            for name, prop in schema["properties"].items():
-                description = prop.pop("description", None)
-                prop.pop("title", None)
-                parameters.append(
-                    {
-                        "name": name,
-                        "in": "query",
-                        "required": False,
-                        "schema": prop,
-                        **({"description": description} if description else {}),
-                    }
-                )
+        parameters += e.parameters
         problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
         paths[e.path] = {
             "get": {

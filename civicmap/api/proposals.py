@@ -2,14 +2,13 @@
 
 from civicmap.api import bp
 from civicmap.api.registry import collection_routes
-from civicmap.api.schemas import ProposalCollection, ProposalFeature, ProposalQuery
+from civicmap.api.schemas import ProposalCollection, ProposalFeature
 from civicmap.services import features
 
 collection_routes(
     bp,
     "proposals",
     "proposals",
-    ProposalQuery,
     ProposalCollection,
     ProposalFeature,
     fetch_page=features.proposals,

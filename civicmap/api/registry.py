@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import orjson
 from flask import Response, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from civicmap.errors import InvalidParameter
+from civicmap import filters, paging
 from civicmap.extensions import db
-from civicmap.geo import parse_bbox
-from civicmap.services.features import Query, Result
+from civicmap.services.features import Result
+
+DEFAULT_LIMIT = 100
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Endpoint:
     summary: str
     tag: str
     response: type[BaseModel]
-    query: type[BaseModel] | None = None
+    parameters: list[dict] = field(default_factory=list)  # OpenAPI query parameters
     path_params: dict[str, dict] = field(default_factory=dict)
     media_type: str = "application/geo+json"
 
@@ -35,56 +35,14 @@ def register(bp, endpoint: Endpoint, view, flask_path: str) -> None:
     bp.add_url_rule(flask_path, endpoint=view.__name__, view_func=view, methods=["GET"])
 
 
-def validate(model: type[BaseModel], args) -> BaseModel:
-    """Query arguments through their model; a 400 problem naming what is wrong otherwise."""
-    try:
-        return model.model_validate(args.to_dict())
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["loc"] == ("bbox",):
-            parse_bbox(args.get("bbox"))  # raises with a message a person understands
-        where = ".".join(str(p) for p in first["loc"]) or "query"
-        raise InvalidParameter(where, f"{where}: {first['msg']}") from None
-
-
-def to_query(params: BaseModel) -> Query:
-    values = params.model_dump()
-    return Query(
-        bbox=parse_bbox(values.get("bbox")),
-        ward=values.get("ward"),
-        category=values.get("category"),
-        status=values.get("status"),
-        q=(values.get("q") or "").strip() or None,
-        since=values.get("updated_since"),
-        limit=values["limit"],
-        offset=values["offset"],
-    )
-
-
-def page_links(result: Result, q: Query, media_type: str) -> list[dict]:
-    """self, and next/prev when there are more pages, keeping every other argument."""
-    args = request.args.to_dict()
-
-    def link(rel: str, offset: int) -> dict:
-        query = urlencode(args | {"offset": offset, "limit": q.limit})
-        return {"href": f"{request.base_url}?{query}", "rel": rel, "type": media_type}
-
-    links = [link("self", q.offset)]
-    if q.offset + q.limit < result.matched:
-        links.append(link("next", q.offset + q.limit))
-    if q.offset > 0:
-        links.append(link("prev", max(q.offset - q.limit, 0)))
-    return links
-
-
-def feature_collection(result: Result, q: Query, media_type: str = "application/geo+json"):
+def feature_collection(result: Result, page: paging.Paging, media_type: str):
     return json_response(
         {
             "type": "FeatureCollection",
             "features": orjson.Fragment(result.features),  # built by PostGIS
             "numberMatched": result.matched,
             "numberReturned": result.returned,
-            "links": page_links(result, q, media_type),
+            "links": paging.page_links(result.matched, page, media_type),
         },
         media_type,
     )
@@ -100,7 +58,6 @@ def collection_routes(
     bp,
     name: str,
     label: str,
-    query: type[BaseModel],
     listing: type[BaseModel],
     feature: type[BaseModel],
     fetch_page: Callable,
@@ -109,19 +66,27 @@ def collection_routes(
 ) -> None:
     """GET /<name> (a page of features) and GET /<name>/<key> (one), documented alike.
 
-    `key` is (parameter name, Flask converter, JSON schema) of the one-feature path.
+    `key` is (parameter name, Flask converter, JSON schema) of the one-feature path. The
+    list's arguments are the collection's filters (civicmap.filters) and paging.
     """
     key_name, converter, key_schema = key
+    scope = filters.COLLECTIONS[name]
+    parameters = filters.openapi_parameters(scope) + paging.openapi_parameters(DEFAULT_LIMIT)
 
     def list_view():
-        q = to_query(validate(query, request.args))
-        return feature_collection(fetch_page(db.session, q), q)
+        chosen = filters.parse_filters(request.args, scope)
+        page = paging.parse_paging(request.args, DEFAULT_LIMIT)
+        return feature_collection(
+            fetch_page(db.session, chosen, page), page, "application/geo+json"
+        )
 
     def one_view(**path):
         return json_response(fetch_one(db.session, path[key_name]), "application/geo+json")
 
     list_view.__name__, one_view.__name__ = f"list_{name}", f"get_{name}"
-    register(bp, Endpoint(f"/{name}", f"List {label}", name, listing, query), list_view, f"/{name}")
+    register(
+        bp, Endpoint(f"/{name}", f"List {label}", name, listing, parameters), list_view, f"/{name}"
+    )
     register(
         bp,
         Endpoint(

@@ -1,54 +1,16 @@
-"""The API's documents as Pydantic models: they validate queries and generate the OpenAPI schema."""
+"""The API's documents as Pydantic models, which generate the OpenAPI schemas of its answers (its
+query parameters come from civicmap.filters and civicmap.paging)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
-from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, PROPOSAL_STATUSES, STATUSES
+from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, PROPOSAL_STATUSES
 
 Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
-
-
-class _Query(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    bbox: str | None = Field(
-        None,
-        description="Only features inside this box: west,south,east,north in WGS84 degrees.",
-        examples=["-0.13,51.45,-0.10,51.47"],
-        max_length=200,
-        pattern=r"^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$",
-    )
-    limit: int = Field(100, ge=1, le=1000, description="How many features per page.")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many features to skip.")
-
-
-def list_query(name: str, statuses: dict | None) -> type[BaseModel]:
-    """The query parameters of a list endpoint; status values depend on the collection."""
-    fields: dict = {
-        "ward": (str | None, Field(None, max_length=100, description="A ward's slug.")),
-        "updated_since": (
-            datetime | None,
-            Field(None, description="Only features updated at or after this RFC 3339 time."),
-        ),
-    }
-    if statuses is not None:
-        fields |= {
-            "category": (Category | None, Field(None, description="One category.")),
-            "status": (Literal[tuple(statuses)] | None, Field(None, description="One status.")),
-            "q": (str | None, Field(None, max_length=200, description="Words to search for.")),
-        }
-    return create_model(name, __base__=_Query, **fields)
-
-
-ProjectQuery = list_query("ProjectQuery", STATUSES["project"])
-IdeaQuery = list_query("IdeaQuery", STATUSES["idea"])
-OfferQuery = list_query("OfferQuery", STATUSES["offer"])
-ProposalQuery = list_query("ProposalQuery", PROPOSAL_STATUSES)
-WardQuery = list_query("WardQuery", None)
 
 
 class Link(BaseModel):

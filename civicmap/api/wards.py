@@ -2,14 +2,13 @@
 
 from civicmap.api import bp
 from civicmap.api.registry import collection_routes
-from civicmap.api.schemas import WardCollection, WardFeature, WardQuery
+from civicmap.api.schemas import WardCollection, WardFeature
 from civicmap.services import features
 
 collection_routes(
     bp,
     "wards",
     "wards",
-    WardQuery,
     WardCollection,
     WardFeature,
     fetch_page=features.wards,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from civicmap.areas.feeds import atom
 from civicmap.extensions import db
+from civicmap.filters import Filters
 from civicmap.services import areas, browse
 
 bp = Blueprint("areas", __name__)
@@ -29,9 +30,7 @@ def ward(slug: str):
     ward = areas.get_ward(session, slug)
     stats = areas.ward_stats(session, ward.id)[0]
     lists = {
-        kind: browse.list_items(
-            session, browse.Filters(kinds=(kind,), ward=slug), total=stats[f"{kind}s"]
-        )
+        kind: browse.list_items(session, Filters(kinds=(kind,), ward=slug), total=stats[f"{kind}s"])
         for kind in ("project", "idea", "offer")
     }
     return render_template(
@@ -49,7 +48,7 @@ def ward(slug: str):
 @bp.get("/areas/<slug>/feed.atom")
 def ward_feed(slug: str):
     ward = areas.get_ward(db.session, slug)
-    newest = browse.list_items(db.session, browse.Filters(ward=slug), per_page=FEED_SIZE).items
+    newest = browse.list_items(db.session, Filters(ward=slug), per_page=FEED_SIZE).items
     body = atom(
         _("New in %(ward)s", ward=ward.name),
         url_for("areas.ward_feed", slug=slug, _external=True),
@@ -61,7 +60,7 @@ def ward_feed(slug: str):
 
 @bp.get("/feed.atom")
 def borough_feed():
-    newest = browse.list_items(db.session, browse.Filters(), per_page=FEED_SIZE).items
+    newest = browse.list_items(db.session, Filters(), per_page=FEED_SIZE).items
     body = atom(
         _("New in %(area)s", area=current_app.config["AREA_NAME"]),
         url_for("areas.borough_feed", _external=True),

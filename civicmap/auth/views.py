@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from civicmap.auth.forms import LoginForm, SignupForm
 from civicmap.extensions import db, limiter
+from civicmap.forms import form_status, submit
+from civicmap.routing import safe_next
 from civicmap.services import accounts
-from civicmap.web import form_status, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 

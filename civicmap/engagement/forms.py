@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from civicmap.people.forms import optional_int
+from civicmap.forms import optional_int
 
 
 class AppreciateForm(FlaskForm):

@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
-from civicmap.initiatives.urls import KIND_OF, item_url
-from civicmap.initiatives.views import KINDS, render_item
+from civicmap.forms import form_status, submit
+from civicmap.initiatives.page import render_item
+from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.people.forms import MessageForm
 from civicmap.services import engagement, messages
 from civicmap.services import initiatives as items
-from civicmap.web import form_status, submit
 
 bp = Blueprint("engagement", __name__)
 

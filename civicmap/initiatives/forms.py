@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from civicmap.forms import optional_int
 from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
-from civicmap.people.forms import optional_int
 
 
 def choices(labels: dict) -> list[tuple[str, str]]:

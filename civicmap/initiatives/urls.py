@@ -2,8 +2,11 @@
 
 from flask import url_for
 
-PLURALS = {"project": "projects", "idea": "ideas", "offer": "offers"}
-KIND_OF = {plural: kind for kind, plural in PLURALS.items()}
+from civicmap.models.vocabulary import ITEM_KIND_OF as KIND_OF
+
+PLURALS = {kind: plural for plural, kind in KIND_OF.items()}
+# The URL part for any kind of item: <any(projects, ideas, offers):plural>
+KINDS = f"<any({', '.join(PLURALS.values())}):plural>"
 
 
 def item_url(item, action: str = "show", **values) -> str:

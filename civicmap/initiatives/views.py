@@ -4,24 +4,22 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
+from civicmap.forms import form_status, submit
 from civicmap.geo import point_of
 from civicmap.initiatives.forms import FORMS
-from civicmap.initiatives.urls import KIND_OF, item_url
-from civicmap.people.forms import MessageForm
-from civicmap.services import engagement
+from civicmap.initiatives.page import render_item
+from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
+from civicmap.services import areas
 from civicmap.services import initiatives as items
-from civicmap.web import form_status, submit
 
 bp = Blueprint("initiatives", __name__)
-KINDS = "<any(projects, ideas, offers):plural>"
 
 
 def _form(kind: str, obj=None):
     form = FORMS[kind](obj=obj)
     if kind == "offer":
-        form.ward.choices = [("", _("Choose a ward")), *items.ward_choices(db.session)]
+        form.ward.choices = [("", _("Choose a ward")), *areas.ward_choices(db.session)]
     return form
 
 
@@ -57,34 +55,6 @@ def new(plural: str):
 def show(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
     return render_item(item)
-
-
-def render_item(item, status: int = 200, **forms):
-    """The item page; engagement views re-render it with their form's errors."""
-    forms.setdefault("appreciate_form", AppreciateForm(formdata=None))
-    forms.setdefault("comment_form", CommentForm(formdata=None))
-    forms.setdefault("proposal_form", ProposalForm(formdata=None))
-    forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
-    forms.setdefault("message_form", MessageForm(formdata=None))
-    session = db.session
-    # An idea that became a project keeps its discussion: the project shows both.
-    discussion_ids = [item.id] + ([item.from_idea_id] if item.from_idea_id else [])
-    proposals = items.proposals_for(session, item.id)
-    context = {
-        "item": item,
-        "appreciations": engagement.appreciations_of(session, item),
-        "mine": current_user.is_authenticated
-        and engagement.find_appreciation(session, current_user, item),
-        "comments": engagement.discussion(session, discussion_ids),
-        "proposals": proposals,
-        "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
-        "from_idea": items.source_idea(session, item),
-        "became_project": items.project_from_idea(session, item.id)
-        if item.kind == "idea"
-        else None,
-        **forms,
-    }
-    return render_template("initiatives/show.html", **context), status
 
 
 @bp.route(f"/{KINDS}/<id:item_id>/edit", methods=["GET", "POST"])

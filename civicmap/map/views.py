@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 
 from civicmap.errors import Invalid, InvalidParameter
 from civicmap.extensions import db
+from civicmap.filters import MAP, Filters, parse_filters
 from civicmap.geo import parse_point
-from civicmap.services import browse, pins
-from civicmap.services import initiatives as items
+from civicmap.params import parse_int
+from civicmap.services import areas, browse, pins
 
 bp = Blueprint("map", __name__)
 
@@ -28,16 +29,15 @@ def item_list():
 def _list_page(template: str):
     error = None
     try:
-        filters = browse.parse_filters(request.args)
+        filters = parse_filters(request.args, MAP)
         near, place = _near(request.args)
     except Invalid as exc:
-        filters, near, place, error = browse.Filters(), None, None, exc
-    sort = "nearest" if near else "newest"
+        filters, near, place, error = Filters(), None, None, exc
     try:
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    listing = browse.list_items(db.session, filters, page=page, sort=sort, near=near)
+    listing = browse.list_items(db.session, filters, page=page, near=near)
     status = error.status if error else 200
     return render_template(
         template,
@@ -47,7 +47,7 @@ def _list_page(template: str):
         place=place,
         error=error,
         args=request.args,
-        ward_choices=items.ward_slugs(db.session),
+        ward_choices=areas.ward_slugs(db.session),
     ), status
 
 
@@ -64,10 +64,11 @@ def _near(args) -> tuple[tuple[float, float] | None, str | None]:
 @bp.get("/map/items.json")
 def items_json():
     """Pins (or grid clusters, for a dense view) for the map's current view and filters."""
-    filters = browse.parse_filters(request.args)
+    filters = parse_filters(request.args, MAP)
     if filters.bbox is None:
         raise InvalidParameter("bbox", _("bbox is required: west,south,east,north."))
-    response = Response(pins.map_json(db.session, filters), mimetype="application/json")
+    zoom = parse_int(request.args.get("zoom"), "zoom", 13, 0, 22)
+    response = Response(pins.map_json(db.session, filters, zoom), mimetype="application/json")
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['MAP_MAX_AGE']}"
     response.add_etag()
     return response.make_conditional(request)

@@ -18,6 +18,12 @@ CATEGORIES = {
 }
 
 KINDS = {"project": _l("Project"), "idea": _l("Idea"), "offer": _l("Offer")}
+# What the map shows: the three kinds of item, and open proposals.
+LAYERS = (*KINDS, "proposal")
+# Each kind's name in URLs and collections (/projects/12, /api/v1/proposals); the page hands
+# this table to the map's JavaScript, so it is written once.
+PLURALS = {"project": "projects", "idea": "ideas", "offer": "offers", "proposal": "proposals"}
+ITEM_KIND_OF = {PLURALS[kind]: kind for kind in KINDS}  # "projects" -> "project"
 
 STATUSES = {
     "project": {"planning": _l("Planning"), "active": _l("Active"), "completed": _l("Completed")},

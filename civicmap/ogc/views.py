@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from civicmap.api.registry import json_response
 from civicmap.errors import InvalidParameter, NotFound
 from civicmap.extensions import db
-from civicmap.geo import parse_bbox
-from civicmap.params import MAX_LIMIT, MAX_OFFSET, parse_int, parse_interval
-from civicmap.services import features
+from civicmap.filters import COLLECTIONS, Filters, parse_filters
+from civicmap.paging import Paging, page_links, parse_paging
+from civicmap.routing import is_database_id
+from civicmap.services import areas, features
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 CONFORMANCE = [
@@ -31,6 +32,7 @@ TITLES = {
     "wards": "Ward boundaries",
 }
 GEOJSON, JSON, HTML = "application/geo+json", "application/json", "text/html"
+DEFAULT_LIMIT = 10
 
 
 def _wants_html() -> bool:
@@ -99,24 +101,24 @@ def _collection(collection_id: str, extent: list[float]) -> dict:
 
 @bp.get("/collections")
 def collections():
-    extent = features.extent(db.session)  # once, not once per collection
+    extent = areas.extent(db.session)  # once, not once per collection
     return _answer(
         {
             "links": [_link("ogc.collections", "self", JSON)],
-            "collections": [_collection(c, extent) for c in features.COLLECTIONS],
+            "collections": [_collection(c, extent) for c in COLLECTIONS],
         }
     )
 
 
 def _known(collection_id: str) -> None:
-    if collection_id not in features.COLLECTIONS:
+    if collection_id not in COLLECTIONS:
         raise NotFound(_("There is no collection %(id)s.", id=collection_id))
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     _known(collection_id)
-    return _answer(_collection(collection_id, features.extent(db.session)))
+    return _answer(_collection(collection_id, areas.extent(db.session)))
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -126,44 +128,19 @@ def items(collection_id: str):
     for name in ("bbox-crs", "crs"):
         if args.get(name) not in (None, CRS84):
             raise InvalidParameter(name, _("Only CRS84 (longitude, latitude) is served."))
-    since, until = parse_interval(args.get("datetime"))
-    q = features.Query(
-        bbox=parse_bbox(args.get("bbox")),
-        since=since,
-        until=until,
-        limit=parse_int(args.get("limit"), "limit", 10, 1, MAX_LIMIT),
-        offset=parse_int(args.get("offset"), "offset", 0, 0, MAX_OFFSET),
-    )
-    result = _fetch(collection_id, q)
+    # The same filters as the JSON API (bbox, datetime, and the collection's queryables).
+    chosen = parse_filters(args, COLLECTIONS[collection_id])
+    page = parse_paging(args, DEFAULT_LIMIT)
+    result = _fetch(collection_id, chosen, page)
     links = [
-        _link("ogc.items", "self", GEOJSON, collection_id=collection_id, **_args(q.offset, q)),
+        *page_links(result.matched, page, GEOJSON),
         _link("ogc.collection", "collection", JSON, collection_id=collection_id),
     ]
-    if q.offset + q.limit < result.matched:
-        links.append(
-            _link(
-                "ogc.items",
-                "next",
-                GEOJSON,
-                collection_id=collection_id,
-                **_args(q.offset + q.limit, q),
-            )
-        )
-    if q.offset > 0:
-        links.append(
-            _link(
-                "ogc.items",
-                "prev",
-                GEOJSON,
-                collection_id=collection_id,
-                **_args(max(q.offset - q.limit, 0), q),
-            )
-        )
     # Built by PostGIS; parsed only to render the HTML page.
-    page = orjson.loads(result.features) if _wants_html() else orjson.Fragment(result.features)
+    shown = orjson.loads(result.features) if _wants_html() else orjson.Fragment(result.features)
     body = {
         "type": "FeatureCollection",
-        "features": page,
+        "features": shown,
         "numberMatched": result.matched,
         "numberReturned": result.returned,
         "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -172,17 +149,12 @@ def items(collection_id: str):
     return _answer(body, GEOJSON, "ogc/items.html")
 
 
-def _args(offset: int, q: features.Query) -> dict:
-    keep = {k: v for k, v in request.args.items() if k not in ("offset", "limit")}
-    return keep | {"offset": offset, "limit": q.limit}
-
-
-def _fetch(collection_id: str, q: features.Query) -> features.Result:
+def _fetch(collection_id: str, chosen: Filters, page: Paging) -> features.Result:
     if collection_id == "proposals":
-        return features.proposals(db.session, q)
+        return features.proposals(db.session, chosen, page)
     if collection_id == "wards":
-        return features.wards(db.session, q)
-    return features.items(db.session, collection_id, q)
+        return features.wards(db.session, chosen, page)
+    return features.items(db.session, collection_id, chosen, page)
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
@@ -192,7 +164,7 @@ def item(collection_id: str, feature_id: str):
         feature = features.ward(db.session, feature_id)
     else:
         # Ids are PostgreSQL integers: anything else names no feature.
-        if not feature_id.isdigit() or not 0 < int(feature_id) < 2**31:
+        if not is_database_id(feature_id):
             raise NotFound(_("There is no feature %(id)s.", id=feature_id))
         number = int(feature_id)
         feature = (

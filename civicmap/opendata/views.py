@@ -1,13 +1,15 @@
 """Open data: the downloads page and streamed bulk downloads (CSV and GeoJSON)."""
 
-from flask import Blueprint, Response, render_template, stream_with_context, url_for
+from dataclasses import replace
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from civicmap.errors import NotFound
 from civicmap.extensions import db
-from civicmap.initiatives.urls import PLURALS
+from civicmap.filters import EXPORT, parse_filters
+from civicmap.initiatives.urls import KIND_OF, PLURALS
 from civicmap.services import areas, exports
-from civicmap.services.features import KIND_OF
 
 bp = Blueprint("opendata", __name__)
 
@@ -23,18 +25,19 @@ def index():
 
 @bp.get("/data/<scope>.<any(csv, geojson):fmt>")
 def download(scope: str, fmt: str):
-    """Everything (`all`), one collection (`projects`), or one ward (`brixton-acre-lane`)."""
-    ward_id, kind = None, None
+    """Everything (`all`), one collection (`projects`) or one ward (`brixton-acre-lane`),
+    narrowed by the same filter arguments as the map and the API (?q=, ?bbox=, ...)."""
+    chosen = parse_filters(request.args, EXPORT)
     if scope in KIND_OF:
-        kind = KIND_OF[scope]
+        chosen = replace(chosen, kinds=(KIND_OF[scope],))
     elif scope != "all":
         try:
-            ward_id = areas.get_ward(db.session, scope).id
+            chosen = replace(chosen, ward=areas.get_ward(db.session, scope).slug)
         except NotFound:
             raise NotFound(
                 _("There is no collection or ward called %(scope)s.", scope=scope)
             ) from None
-    records = exports.rows(db.session, ward_id=ward_id, kind=kind)
+    records = exports.rows(db.session, chosen)
     if fmt == "csv":
         body, mimetype = exports.csv_chunks(records), "text/csv; charset=utf-8"
     else:

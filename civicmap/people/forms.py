@@ -3,9 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from civicmap.forms import optional_int
 
 
 class ProfileForm(FlaskForm):

@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 
 from civicmap.errors import NotFound
 from civicmap.extensions import db
+from civicmap.forms import form_status, submit
 from civicmap.models import User
 from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
-from civicmap.services import accounts, engagement, messages
+from civicmap.services import accounts, areas, engagement, messages
 from civicmap.services import initiatives as items
-from civicmap.web import form_status, submit
 
 bp = Blueprint("people", __name__)
 
@@ -43,7 +43,7 @@ def me():
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user)
-    form.home_ward.choices = [("", _("Not saying")), *items.ward_choices(db.session)]
+    form.home_ward.choices = [("", _("Not saying")), *areas.ward_choices(db.session)]
     if request.method == "GET":
         form.skills.data = ", ".join(current_user.skills or [])
         form.home_ward.data = current_user.home_ward_id

@@ -267,3 +267,26 @@ def normalise_postcode(text_: str) -> str:
     """'sw21aa' -> 'SW2 1AA' (outward code, one space, inward code)."""
     compact = "".join(text_.split()).upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def ward_choices(session: Session) -> list[tuple[int, str]]:
+    return [(w.id, w.name) for w in session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
+
+
+def ward_slugs(session: Session) -> list[tuple[str, str]]:
+    return [
+        (w.slug, w.name) for w in session.execute(select(Ward.slug, Ward.name).order_by(Ward.name))
+    ]
+
+
+def extent(session: Session) -> list[float]:
+    """[west, south, east, north] of the area (all wards)."""
+    box = session.execute(
+        select(
+            func.ST_XMin(func.ST_Extent(Ward.geom)),
+            func.ST_YMin(func.ST_Extent(Ward.geom)),
+            func.ST_XMax(func.ST_Extent(Ward.geom)),
+            func.ST_YMax(func.ST_Extent(Ward.geom)),
+        )
+    ).one()
+    return [round(v, 6) for v in box] if box[0] is not None else [-180.0, -90.0, 180.0, 90.0]

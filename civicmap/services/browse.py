@@ -1,4 +1,9 @@
-"""Browsing what is on the map: filters (shared with the map's pins), lists, near a postcode."""
+"""The list of items (the map's text equivalent, ward pages, feeds) and "near a postcode".
+
+Which items is the one question every surface asks the same way: the Filters of
+civicmap.filters, turned into SQL by services/filter_sql. The list reads the page's ids with that
+SQL, then loads those few items.
+"""
 
 from __future__ import annotations
 
@@ -8,87 +13,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicmap.errors import Invalid, InvalidParameter
-from civicmap.geo import BBox, make_point, metres, parse_bbox
-from civicmap.models import Initiative, Postcode, Ward
-from civicmap.models.vocabulary import CATEGORIES, KINDS, STATUSES
+from civicmap.errors import Invalid
+from civicmap.filters import Filters
+from civicmap.geo import METRES_TO_POINT_SQL, POINT_SQL
+from civicmap.models import Initiative, Postcode
+from civicmap.models.vocabulary import KINDS
 from civicmap.services import areas, cells
+from civicmap.services.filter_sql import where
 
-LAYERS = (*KINDS, "proposal")  # what the map can show: the three kinds and open proposals
 PAGE_SIZE = 20
-ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
 
+NEWEST = """SELECT i.id, NULL FROM initiatives i WHERE {where}
+ORDER BY i.created_at DESC, i.id DESC LIMIT %(limit)s OFFSET %(offset)s"""
 
-@dataclass(frozen=True)
-class Filters:
-    kinds: tuple[str, ...] = LAYERS
-    category: str | None = None
-    status: str | None = None
-    ward: str | None = None  # slug
-    q: str | None = None
-    bbox: BBox | None = None
-    zoom: int = 13
-
-    @property
-    def only_kinds_and_box(self) -> bool:
-        """True when nothing but kinds and a box narrows the items: the stored cell counts
-        (map_cells) can then answer instead of the items table."""
-        return not (self.category or self.status or self.ward or self.q)
-
-
-def parse_filters(args) -> Filters:
-    """Filters from query arguments; Invalid (400) naming the argument that is wrong."""
-    # ?kind=project,idea or, from the filter form's checkboxes, ?kind=project&kind=idea
-    raw = ",".join(args.getlist("kind")) if hasattr(args, "getlist") else args.get("kind") or ""
-    kinds = tuple(dict.fromkeys(k for k in raw.split(",") if k)) or LAYERS
-    unknown = set(kinds) - set(LAYERS)
-    if unknown:
-        raise InvalidParameter(
-            "kind", _l("kind must be among: %(kinds)s.", kinds=", ".join(LAYERS))
-        )
-    category = args.get("category") or None
-    if category and category not in CATEGORIES:
-        raise InvalidParameter("category", _l("Unknown category."))
-    status = args.get("status") or None
-    if status and status not in ALL_STATUSES:
-        raise InvalidParameter("status", _l("Unknown status."))
-    q = (args.get("q") or "").strip() or None
-    if q and len(q) > 200:
-        raise InvalidParameter("q", _l("Search for at most 200 characters."))
-    try:
-        zoom = int(args.get("zoom", 13))
-    except ValueError:
-        raise InvalidParameter("zoom", _l("zoom must be a whole number from 0 to 22.")) from None
-    if not 0 <= zoom <= 22:
-        raise InvalidParameter("zoom", _l("zoom must be a whole number from 0 to 22."))
-    return Filters(
-        kinds=kinds,
-        category=category,
-        status=status,
-        ward=(args.get("ward") or None),
-        q=q,
-        bbox=parse_bbox(args.get("bbox")),
-        zoom=zoom,
-    )
-
-
-def initiative_conditions(f: Filters, kinds: tuple[str, ...] | None = None) -> list:
-    i = Initiative.__table__.c
-    conditions = [i.hidden.is_(False)]
-    if kinds is not None:
-        conditions.append(i.kind.in_(kinds))
-    if f.bbox:
-        conditions.append(i.public_location.op("&&")(f.bbox.envelope()))
-    if f.category:
-        conditions.append(i.category == f.category)
-    if f.ward:
-        conditions.append(i.ward_id == select(Ward.id).where(Ward.slug == f.ward).scalar_subquery())
-    if f.q:
-        conditions.append(i.search.op("@@")(func.websearch_to_tsquery("english", f.q)))
-    return conditions
-
-
-# --- lists ---------------------------------------------------------------------------------------
+# KNN on the GiST index finds candidates fast, but in degrees, and a degree of longitude is
+# shorter than one of latitude: take three times the rows needed, then order those by true
+# distance in metres.
+NEAREST = f"""SELECT id, metres FROM (
+  SELECT i.id, {METRES_TO_POINT_SQL.format(column="i.public_location")} AS metres
+  FROM initiatives i WHERE {{where}}
+  ORDER BY i.public_location <-> {POINT_SQL} LIMIT %(window)s) near
+ORDER BY metres, id LIMIT %(limit)s OFFSET %(offset)s"""
 
 
 @dataclass(frozen=True)
@@ -104,59 +49,46 @@ def list_items(
     session: Session,
     f: Filters,
     page: int = 1,
-    sort: str = "newest",
     near: tuple[float, float] | None = None,
     per_page: int = PAGE_SIZE,
     total: int | None = None,
 ) -> Page:
-    """Items (projects, ideas, offers) matching the filters, newest or nearest first."""
-    kinds = tuple(k for k in f.kinds if k in KINDS) or KINDS
-    conditions = initiative_conditions(f, kinds)
-    if f.status:
-        conditions.append(Initiative.status == f.status)
+    """Items (projects, ideas, offers) matching the filters: nearest first when `near` (lat,
+    lon) is given, else newest first."""
+    if not f.item_kinds:  # the list holds items; proposals are shown on their item's page
+        f = Filters(**{**f.__dict__, "kinds": tuple(KINDS)})
+    condition, params = where(f)
     if total is None:  # callers that already know it (a ward's counts) save a count
-        total = _total(session, f, kinds, conditions)
+        total = _total(session, f, condition, params)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    distances: dict[int, float] = {}
-    if sort == "nearest" and near:
-        here = make_point(*near)
-        # KNN on the GiST index finds candidates fast, but in degrees, and a degree of longitude
-        # is shorter than one of latitude: take three times the rows needed, then order those
-        # by true distance in metres.
-        window = min(page * per_page * 3, 5000)
-        candidates = (
-            select(Initiative.id)
-            .where(*conditions)
-            .order_by(Initiative.public_location.op("<->")(here))
-            .limit(window)
-            .subquery()
-        )
-        metres_away = metres(Initiative.public_location, here).label("metres")
-        ranked = session.execute(
-            select(Initiative, metres_away)
-            .join(candidates, candidates.c.id == Initiative.id)
-            .order_by(metres_away, Initiative.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).all()
-        items = [item for item, _ in ranked]
-        distances = {item.id: distance for item, distance in ranked}
+    params |= {"limit": per_page, "offset": (page - 1) * per_page}
+    if near:
+        params |= {"lat": near[0], "lon": near[1], "window": min(page * per_page * 3, 5000)}
+        sql = NEAREST.format(where=condition)
     else:
-        query = select(Initiative).where(*conditions)
-        query = query.order_by(Initiative.created_at.desc(), Initiative.id.desc())
-        items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+        sql = NEWEST.format(where=condition)
+    rows = session.connection().exec_driver_sql(sql, params).all()
+    loaded = {
+        item.id: item
+        for item in session.scalars(
+            select(Initiative).where(Initiative.id.in_([row[0] for row in rows]))
+        ).unique()
+    }
+    items = [loaded[row[0]] for row in rows if row[0] in loaded]
+    distances = {row[0]: row[1] for row in rows} if near else {}
     return Page(items=items, total=total, page=page, pages=pages, distances=distances)
 
 
-def _total(session: Session, f: Filters, kinds: tuple[str, ...], conditions: list) -> int:
+def _total(session: Session, f: Filters, condition: str, params: dict) -> int:
     """How many items match: from the stored cell counts when only kinds (and a box) filter,
     so that a list over a million items does not count them one by one."""
     if f.only_kinds_and_box:
         if f.bbox is None:
-            return cells.count_visible(session, kinds)
-        return sum(cells.count_in_box(session, kind, f.bbox) for kind in kinds)
-    return session.scalar(select(func.count()).select_from(Initiative).where(*conditions))
+            return cells.count_visible(session, f.item_kinds)
+        return sum(cells.count_in_box(session, kind, f.bbox) for kind in f.item_kinds)
+    sql = f"SELECT count(*) FROM initiatives i WHERE {condition}"
+    return int(session.connection().exec_driver_sql(sql, params).scalar_one())
 
 
 def find_postcode(session: Session, postcode: str) -> tuple[float, float]:

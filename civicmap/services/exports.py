@@ -11,10 +11,10 @@ import io
 from collections.abc import Iterator
 
 import orjson
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicmap.models import Initiative, Ward
+from civicmap.filters import Filters
+from civicmap.services.filter_sql import where
 
 COLUMNS = [
     "id",
@@ -36,37 +36,24 @@ COLUMNS = [
 BATCH = 1000
 
 
-def rows(session: Session, ward_id: int | None = None, kind: str | None = None) -> Iterator[dict]:
-    """Public items, oldest first, read in batches so memory stays flat as data grows."""
-    i, w = Initiative.__table__.c, Ward.__table__.c
-    query = (
-        select(
-            i.id,
-            i.kind,
-            i.title,
-            i.summary,
-            i.category,
-            i.status,
-            i.offer_type,
-            i.skills,
-            w.code.label("ward_code"),
-            w.name.label("ward_name"),
-            func.ST_X(i.public_location).label("lon"),
-            func.ST_Y(i.public_location).label("lat"),
-            i.appreciation_count.label("appreciations"),
-            i.created_at,
-            i.updated_at,
-        )
-        .select_from(Initiative.__table__.join(Ward.__table__, w.id == i.ward_id))
-        .where(i.hidden.is_(False))
-        .order_by(i.id)
-        .execution_options(yield_per=BATCH)
+ROWS = """SELECT i.id, i.kind, i.title, i.summary, i.category, i.status, i.offer_type, i.skills,
+       w.code AS ward_code, w.name AS ward_name,
+       ST_X(i.public_location) AS lon, ST_Y(i.public_location) AS lat,
+       i.appreciation_count AS appreciations, i.created_at, i.updated_at
+FROM initiatives i JOIN wards w ON w.id = i.ward_id
+WHERE {where} ORDER BY i.id"""
+
+
+def rows(session: Session, f: Filters) -> Iterator[dict]:
+    """Public items matching the filters, oldest first, streamed from a server-side cursor in
+    batches so memory stays flat as data grows."""
+    condition, params = where(f)
+    result = session.connection().exec_driver_sql(
+        ROWS.format(where=condition),
+        params,
+        execution_options={"stream_results": True, "yield_per": BATCH},
     )
-    if ward_id is not None:
-        query = query.where(i.ward_id == ward_id)
-    if kind is not None:
-        query = query.where(i.kind == kind)
-    for row in session.execute(query).mappings():
+    for row in result.mappings():
         yield dict(row)
 
 

@@ -9,31 +9,16 @@ Only public fields and `public_location` leave (an offer's exact point never doe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicmap.errors import NotFound
-from civicmap.geo import BBox
-from civicmap.models import Ward
-from civicmap.services.cells import count_in_box
-
-COLLECTIONS = ("projects", "ideas", "offers", "proposals", "wards")
-KIND_OF = {"projects": "project", "ideas": "idea", "offers": "offer"}
-
-
-@dataclass(frozen=True)
-class Query:
-    bbox: BBox | None = None
-    ward: str | None = None
-    category: str | None = None
-    status: str | None = None
-    q: str | None = None
-    since: datetime | None = None  # updated at or after
-    until: datetime | None = None  # updated at or before
-    limit: int = 100
-    offset: int = 0
+from civicmap.filters import Filters
+from civicmap.geo import ENVELOPE_SQL
+from civicmap.models.vocabulary import ITEM_KIND_OF as KIND_OF
+from civicmap.paging import Paging
+from civicmap.services import cells
+from civicmap.services.filter_sql import PROPOSALS, where
 
 
 @dataclass(frozen=True)
@@ -58,9 +43,7 @@ ITEM_FEATURE = (
     " 'status', i.status, 'ward', " + WARD_REF + ", 'appreciations', i.appreciation_count,"
     " 'created_at', i.created_at, 'updated_at', i.updated_at {extra}))"
 )
-ITEM_FROM = (
-    "FROM initiatives i JOIN wards w ON w.id = i.ward_id WHERE NOT i.hidden AND i.kind = %(kind)s"
-)
+ITEM_FROM = "FROM initiatives i JOIN wards w ON w.id = i.ward_id WHERE "
 
 PROPOSAL_FEATURE = (
     "json_build_object('type', 'Feature', 'id', p.id, 'geometry', "
@@ -75,7 +58,7 @@ PROPOSAL_FEATURE = (
 )
 PROPOSAL_FROM = (
     "FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
-    " JOIN wards w ON w.id = i.ward_id WHERE NOT i.hidden"
+    " JOIN wards w ON w.id = i.ward_id WHERE "
 )
 
 WARD_FEATURE = (
@@ -84,48 +67,8 @@ WARD_FEATURE = (
 )
 
 
-def _where(q: Query, status_column: str, updated_column: str) -> str:
-    """The filter clauses for a query (values go in as parameters, never into the text)."""
-    parts = []
-    if q.bbox is not None:
-        parts.append(
-            "i.public_location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"
-        )
-    if q.ward is not None:
-        parts.append("w.slug = %(ward)s")
-    if q.category is not None:
-        parts.append("i.category = %(category)s")
-    if q.status is not None:
-        parts.append(f"{status_column} = %(status)s")
-    if q.q:
-        parts.append("i.search @@ websearch_to_tsquery('english', %(q)s)")
-    if q.since is not None:
-        parts.append(f"{updated_column} >= %(since)s")
-    if q.until is not None:
-        parts.append(f"{updated_column} <= %(until)s")
-    return "".join(f" AND {p}" for p in parts)
-
-
-def _params(q: Query, **extra) -> dict:
-    params = {
-        "ward": q.ward,
-        "category": q.category,
-        "status": q.status,
-        "q": q.q,
-        "since": q.since,
-        "until": q.until,
-        "limit": q.limit,
-        "offset": q.offset,
-        **extra,
-    }
-    if q.bbox is not None:
-        params |= {
-            "west": q.bbox.west,
-            "south": q.bbox.south,
-            "east": q.bbox.east,
-            "north": q.bbox.north,
-        }
-    return params
+def _params(paging: Paging, params: dict) -> dict:
+    return params | {"limit": paging.limit, "offset": paging.offset}
 
 
 def _run(session: Session, sql: str, params: dict):
@@ -150,15 +93,21 @@ def _page(
     return Result(features=page, matched=int(matched), returned=int(returned))
 
 
-def items(session: Session, collection: str, q: Query) -> Result:
+def items(session: Session, collection: str, f: Filters, paging: Paging) -> Result:
     """A page of projects, ideas or offers, oldest id first."""
     kind = KIND_OF[collection]
-    source = ITEM_FROM + _where(q, "i.status", "i.updated_at")
-    # A bbox alone is counted from the stored cell counts: exact, and fast at any size.
-    only_bbox = q.bbox is not None and q == Query(bbox=q.bbox, limit=q.limit, offset=q.offset)
-    matched = count_in_box(session, kind, q.bbox) if only_bbox else None
+    condition, params = where(f)
+    # Unfiltered, or only a bbox: counted from the stored cell counts, exact and fast at any size.
+    matched = None
+    if f.only_kinds_and_box:
+        box = f.bbox
+        matched = (
+            cells.count_visible(session, (kind,))
+            if box is None
+            else cells.count_in_box(session, kind, box)
+        )
     feature = ITEM_FEATURE.format(extra=EXTRA[kind])
-    return _page(session, feature, source, "i.id", _params(q, kind=kind), matched)
+    return _page(session, feature, ITEM_FROM + condition, "i.id", _params(paging, params), matched)
 
 
 def item(session: Session, collection: str, item_id: int) -> str:
@@ -167,7 +116,7 @@ def item(session: Session, collection: str, item_id: int) -> str:
     found = _run(
         session,
         f"SELECT coalesce(({'SELECT ' + ITEM_FEATURE.format(extra=EXTRA[kind])}"
-        f" {ITEM_FROM} AND i.id = %(id)s)::text, '')",
+        f" {ITEM_FROM} NOT i.hidden AND i.kind = %(kind)s AND i.id = %(id)s)::text, '')",
         {"kind": kind, "id": item_id},
     )
     if not found:
@@ -175,16 +124,19 @@ def item(session: Session, collection: str, item_id: int) -> str:
     return found
 
 
-def proposals(session: Session, q: Query) -> Result:
+def proposals(session: Session, f: Filters, paging: Paging) -> Result:
     """A page of proposals, with volunteer counts (never who), at their item's public point."""
-    source = PROPOSAL_FROM + _where(q, "p.status", "p.updated_at")
-    return _page(session, PROPOSAL_FEATURE, source, "p.id", _params(q), None)
+    condition, params = where(f, PROPOSALS)
+    return _page(
+        session, PROPOSAL_FEATURE, PROPOSAL_FROM + condition, "p.id", _params(paging, params), None
+    )
 
 
 def proposal(session: Session, proposal_id: int) -> str:
     found = _run(
         session,
-        f"SELECT coalesce((SELECT {PROPOSAL_FEATURE} {PROPOSAL_FROM} AND p.id = %(id)s)::text, '')",
+        f"SELECT coalesce((SELECT {PROPOSAL_FEATURE} {PROPOSAL_FROM} NOT i.hidden"
+        " AND p.id = %(id)s)::text, '')",
         {"id": proposal_id},
     )
     if not found:
@@ -192,16 +144,15 @@ def proposal(session: Session, proposal_id: int) -> str:
     return found
 
 
-def wards(session: Session, q: Query) -> Result:
-    source = "FROM wards w WHERE true"
-    if q.bbox is not None:
-        source += (
-            " AND ST_Intersects(w.geom, ST_MakeEnvelope(%(west)s, %(south)s, %(east)s,"
-            " %(north)s, 4326))"
-        )
-    if q.ward is not None:
+def wards(session: Session, f: Filters, paging: Paging) -> Result:
+    source, params = "FROM wards w WHERE true", {}
+    if f.bbox is not None:
+        source += f" AND ST_Intersects(w.geom, {ENVELOPE_SQL})"
+        params |= f.bbox.params()
+    if f.ward is not None:
         source += " AND w.slug = %(ward)s"
-    return _page(session, WARD_FEATURE, source, "w.code", _params(q), None)
+        params["ward"] = f.ward
+    return _page(session, WARD_FEATURE, source, "w.code", _params(paging, params), None)
 
 
 def ward(session: Session, code_or_slug: str) -> str:
@@ -221,18 +172,5 @@ def count(session: Session, collection: str) -> int:
     if collection == "wards":
         return _run(session, "SELECT count(*) FROM wards", {})
     if collection == "proposals":
-        return _run(session, f"SELECT count(*) {PROPOSAL_FROM}", {})
-    return _run(session, f"SELECT count(*) {ITEM_FROM}", {"kind": KIND_OF[collection]})
-
-
-def extent(session: Session) -> list[float]:
-    """[west, south, east, north] of the area (all wards)."""
-    box = session.execute(
-        select(
-            func.ST_XMin(func.ST_Extent(Ward.geom)),
-            func.ST_YMin(func.ST_Extent(Ward.geom)),
-            func.ST_XMax(func.ST_Extent(Ward.geom)),
-            func.ST_YMax(func.ST_Extent(Ward.geom)),
-        )
-    ).one()
-    return [round(v, 6) for v in box] if box[0] is not None else [-180.0, -90.0, 180.0, 90.0]
+        return _run(session, f"SELECT count(*) {PROPOSAL_FROM} NOT i.hidden", {})
+    return cells.count_visible(session, (KIND_OF[collection],))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
+from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User
 from civicmap.services.tags import parse_tags
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
@@ -143,16 +143,6 @@ def proposals_for(session: Session, item_id: int) -> list[Proposal]:
             select(Proposal).where(Proposal.initiative_id == item_id).order_by(Proposal.created_at)
         )
     )
-
-
-def ward_choices(session: Session) -> list[tuple[int, str]]:
-    return [(w.id, w.name) for w in session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
-
-
-def ward_slugs(session: Session) -> list[tuple[str, str]]:
-    return [
-        (w.slug, w.name) for w in session.execute(select(Ward.slug, Ward.name).order_by(Ward.name))
-    ]
 
 
 def _clean(kind: str, fields: dict) -> dict:

@@ -16,9 +16,9 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from civicmap.extensions import read_connection
+from civicmap.filters import Filters
 from civicmap.geo import cluster_cell
-from civicmap.models.vocabulary import KINDS
-from civicmap.services.browse import Filters
+from civicmap.services import filter_sql
 from civicmap.services.cells import CELL_LEVELS
 
 MAX_POINTS = 1500
@@ -28,20 +28,13 @@ ITEMS = """
   SELECT i.id, i.kind, i.title, i.public_location AS g, i.appreciation_count AS a, i.ward_id,
          i.id AS item_id
   FROM initiatives i
-  WHERE NOT i.hidden AND i.kind = ANY(%(kinds)s) {filters} {status}"""
+  WHERE {where}"""
 
-PROPOSALS = """
+OPEN_PROPOSALS = """
   SELECT p.id, 'proposal' AS kind, left(p.action, 100) AS title, i.public_location AS g,
          i.appreciation_count AS a, i.ward_id, i.id AS item_id
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
-  WHERE p.status = 'open' AND NOT i.hidden {filters}"""
-
-FILTERS = {
-    "bbox": "i.public_location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)",
-    "category": "i.category = %(category)s",
-    "ward": "i.ward_id = (SELECT id FROM wards WHERE slug = %(ward)s)",
-    "q": "i.search @@ websearch_to_tsquery('english', %(q)s)",
-}
+  WHERE p.status = 'open' AND {where}"""
 
 # Both answers are written as text rather than with json_agg/json_build_array: measured 1.7x
 # faster for the ~400 cells of a ward view and 1.2x for ~600 pins, where building the JSON was
@@ -75,39 +68,27 @@ STORED_CELLS = """
     AND kind = ANY(%(kinds)s) AND n > 0"""
 
 
-def map_json(session: Session, f: Filters) -> str:
-    """The map's answer for a view, as JSON text.
+def map_json(session: Session, f: Filters, zoom: int) -> str:
+    """The map's answer for a view (f.bbox) at a zoom, as JSON text.
 
     {"mode": "points", "items": [[id, kind, lon, lat, title, appreciations, ward_id, item_id]],
      "wards": {id: name}}  or, for a view denser than MAX_POINTS,
     {"mode": "clusters", "cells": [[lon, lat, count, {kind: count}]], "total": n}
     """
-    item_kinds = [k for k in f.kinds if k in KINDS]
     with_proposals = "proposal" in f.kinds and f.status in (None, "open")
-    if not item_kinds and not with_proposals:
+    if not f.item_kinds and not with_proposals:
         return EMPTY
-    present = tuple(name for name in FILTERS if getattr(f, name))
-    stored = f.only_kinds_and_box and f.zoom in CELL_LEVELS and f.bbox is not None
-    shape = "stored" if stored else "live"
-    sql = _statement(bool(item_kinds), with_proposals, present, bool(f.status), shape)
-    cell = cluster_cell(f.zoom if stored else min(max(f.zoom, CELL_LEVELS.start), 22))
-    params = {
-        "kinds": item_kinds,
-        "max": MAX_POINTS,
-        "cell": cell,
-        "level": f.zoom,
-        "category": f.category,
-        "status": f.status,
-        "ward": f.ward,
-        "q": f.q,
-    }
+    item_where, params = filter_sql.where(f) if f.item_kinds else ("", {})
+    proposal_where = ""
+    if with_proposals:  # the layer of open proposals states its own status
+        proposal_where, proposal_params = filter_sql.where(f, filter_sql.PROPOSALS, status=False)
+        params |= proposal_params
+    stored = f.only_kinds_and_box and zoom in CELL_LEVELS and f.bbox is not None
+    cell = cluster_cell(zoom if stored else min(max(zoom, CELL_LEVELS.start), 22))
+    params |= {"max": MAX_POINTS, "cell": cell, "level": zoom, "kinds": list(f.item_kinds)}
     if f.bbox:
         box = f.bbox
         params |= {
-            "west": box.west,
-            "south": box.south,
-            "east": box.east,
-            "north": box.north,
             "gx0": math.floor(box.west / cell),
             "gx1": math.floor(box.east / cell),
             "gy0": math.floor(box.south / cell),
@@ -115,41 +96,39 @@ def map_json(session: Session, f: Filters) -> str:
         }
     connection = read_connection(session)
     if not stored:
+        sql = _statement(item_where, proposal_where, "live")
         return connection.exec_driver_sql(sql, params).scalar_one()
     # Unfiltered: the stored counts decide, and answer, without touching the items table; only
     # a view sparse enough for pins reads the items (a second, small statement).
+    sql = _statement(item_where, proposal_where, "stored")
     total, clusters = connection.exec_driver_sql(sql, params).one()
     if total > MAX_POINTS:
         return clusters
-    points = _statement(bool(item_kinds), with_proposals, present, bool(f.status), "points")
+    points = _statement(item_where, proposal_where, "points")
     return connection.exec_driver_sql(points, params).scalar_one()
 
 
 @lru_cache(maxsize=128)
-def _statement(
-    items: bool, proposals: bool, present: tuple[str, ...], status: bool, shape: str
-) -> str:
+def _statement(item_where: str, proposal_where: str, shape: str) -> str:
     """The SQL text for one shape of request (cached: there are only a few dozen shapes).
 
-    "stored": (total, clusters JSON) from map_cells; "points": the pins JSON; "live": one
+    `item_where` and `proposal_where` are the filters' conditions, empty for a layer not asked
+    for. "stored": (total, clusters JSON) from map_cells; "points": the pins JSON; "live": one
     statement that answers pins, or clusters counted live when there are too many for pins.
     """
-    filters = "".join(f" AND {FILTERS[name]}" for name in present)
     if shape == "stored":
-        cell_parts = [STORED_CELLS] if items else []
-        if proposals:
-            cell_parts.append(LIVE_CELLS.format(source=PROPOSALS.format(filters=filters)))
+        cell_parts = [STORED_CELLS] if item_where else []
+        if proposal_where:
+            cell_parts.append(LIVE_CELLS.format(source=OPEN_PROPOSALS.format(where=proposal_where)))
         cells = " UNION ALL ".join(cell_parts)
         return (
             f"WITH cells AS ({cells})\nSELECT coalesce(sum(n), 0), {CLUSTERS_JSON} {CLUSTERS_FROM}"
         )
     parts = []
-    if items:
-        parts.append(
-            ITEMS.format(filters=filters, status="AND i.status = %(status)s" if status else "")
-        )
-    if proposals:
-        parts.append(PROPOSALS.format(filters=filters))
+    if item_where:
+        parts.append(ITEMS.format(where=item_where))
+    if proposal_where:
+        parts.append(OPEN_PROPOSALS.format(where=proposal_where))
     hits = " UNION ALL ".join(parts)
     if shape == "points":
         return f"WITH hits AS ({hits})\nSELECT {POINTS_JSON} FROM hits"

@@ -1,12 +1,19 @@
 // Shared map set-up for every civicmap map: tiles only when configured (the map still works
-// with outline and pins on a plain background when no tile server is reachable).
+// with outline and pins on a plain background when no tile server is reachable). Maps start
+// on the council's area, whose extent the page gives (data-area: west, south, east, north).
 (function () {
   "use strict";
-  const LAMBETH = [51.4607, -0.1163];
   const maps = {};
 
+  function areaBounds(el) {
+    const area = el.dataset.area ? JSON.parse(el.dataset.area) : null;
+    return area ? L.latLngBounds([area[1], area[0]], [area[3], area[2]]) : null;
+  }
+
   function baseMap(el, options) {
-    const map = L.map(el, Object.assign({ center: LAMBETH, zoom: 13, maxZoom: 19 }, options || {}));
+    const area = areaBounds(el);
+    const center = area ? area.getCenter() : [0, 0];
+    const map = L.map(el, Object.assign({ center: center, zoom: 13, maxZoom: 19 }, options || {}));
     maps[el.id] = map; // by element id, for scripts (and tests) that need the map again
     const tiles = el.dataset.tiles;
     if (tiles) {
@@ -31,5 +38,5 @@
       .catch(() => null);
   }
 
-  window.civicmap = Object.assign(window.civicmap || {}, { baseMap, addBoundary, maps });
+  window.civicmap = Object.assign(window.civicmap || {}, { baseMap, addBoundary, areaBounds, maps });
 })();

@@ -9,9 +9,10 @@
   const form = document.getElementById("filters");
   const list = document.getElementById("item-list");
   const wardSlug = el.dataset.ward || null;
-  const KINDS = ["project", "idea", "offer", "proposal"];
+  // Each kind's page, "/projects/{id}": from the server's routes, as are the kinds themselves.
+  const ITEM_URLS = JSON.parse(el.dataset.itemUrls || "{}");
+  const KINDS = Object.keys(ITEM_URLS);
   const LETTER = { project: "P", idea: "I", offer: "O", proposal: "A" };
-  const PLURAL = { project: "projects", idea: "ideas", offer: "offers" };
 
   const params = new URLSearchParams(location.search);
   // Where "near me" is (the browser's location, or the postcode the server looked up).
@@ -70,8 +71,7 @@
     kindLine.className = "kind-label";
     kindLine.textContent = labels[kind] + " · " + (wards[wardId] || "");
     const link = document.createElement("a");
-    const target = kind === "proposal" ? `/proposals/${id}` : `/${PLURAL[kind]}/${itemId}`;
-    link.href = target;
+    link.href = ITEM_URLS[kind].replace("{id}", kind === "proposal" ? id : itemId);
     link.textContent = title; // text, never HTML: titles are user input
     const heading = document.createElement("p");
     heading.className = "popup-title";
@@ -232,8 +232,8 @@
     map.setView(near, 16);
   } else if (params.get("lat") && params.get("lon")) {
     map.setView([+params.get("lat"), +params.get("lon")], +(params.get("z") || 14));
-  } else {
-    map.setView([51.4607, -0.1163], 12);
+  } else if (civicmap.areaBounds(el)) {
+    map.fitBounds(civicmap.areaBounds(el));
   }
   refresh();
 })();

@@ -1,0 +1,39 @@
+"""An item's page (project, idea or offer), with every form on it: the initiatives blueprint
+shows it, and the engagement blueprint shows it again with a refused form's errors."""
+
+from flask import render_template
+from flask_login import current_user
+
+from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
+from civicmap.extensions import db
+from civicmap.people.forms import MessageForm
+from civicmap.services import engagement
+from civicmap.services import initiatives as items
+
+
+def render_item(item, status: int = 200, **forms):
+    """The item page; engagement views re-render it with their form's errors."""
+    forms.setdefault("appreciate_form", AppreciateForm(formdata=None))
+    forms.setdefault("comment_form", CommentForm(formdata=None))
+    forms.setdefault("proposal_form", ProposalForm(formdata=None))
+    forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
+    forms.setdefault("message_form", MessageForm(formdata=None))
+    session = db.session
+    # An idea that became a project keeps its discussion: the project shows both.
+    discussion_ids = [item.id] + ([item.from_idea_id] if item.from_idea_id else [])
+    proposals = items.proposals_for(session, item.id)
+    context = {
+        "item": item,
+        "appreciations": engagement.appreciations_of(session, item),
+        "mine": current_user.is_authenticated
+        and engagement.find_appreciation(session, current_user, item),
+        "comments": engagement.discussion(session, discussion_ids),
+        "proposals": proposals,
+        "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
+        "from_idea": items.source_idea(session, item),
+        "became_project": items.project_from_idea(session, item.id)
+        if item.kind == "idea"
+        else None,
+        **forms,
+    }
+    return render_template("initiatives/show.html", **context), status

@@ -1,0 +1,57 @@
+"""What every template can use: site settings, the vocabulary, item URLs, ARIA helpers and
+the area's extent for maps."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import get_locale
+
+from civicmap.extensions import db
+from civicmap.initiatives.urls import item_url
+from civicmap.models import vocabulary
+
+
+def context_processor() -> dict:
+    return {
+        "item_url": item_url,
+        "item_url_patterns": item_url_patterns,
+        "area_bounds": area_bounds,
+        "field_aria": field_aria,
+        "get_locale": get_locale,
+        "site_name": current_app.config["SITE_NAME"],
+        "area_name": current_app.config["AREA_NAME"],
+        "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
+        "vocabulary": vocabulary,
+    }
+
+
+def field_aria(field) -> dict[str, str]:
+    """ARIA attributes tying a control to its hint and error (only those that apply)."""
+    described = [
+        f"{field.id}-{part}"
+        for part, on in (("hint", field.description), ("error", field.errors))
+        if on
+    ]
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def item_url_patterns() -> dict[str, str]:
+    """Each kind's page URL with "{id}" for the id, for the map's JavaScript (from the routes,
+    so the script knows no paths of its own)."""
+    patterns = {
+        kind: url_for("initiatives.show", plural=plural, item_id=1)
+        for kind, plural in vocabulary.PLURALS.items()
+        if kind in vocabulary.KINDS
+    }
+    patterns["proposal"] = url_for("engagement.goto_proposal", proposal_id=1)
+    return {kind: url.removesuffix("/1") + "/{id}" for kind, url in patterns.items()}
+
+
+def area_bounds() -> list[float]:
+    """[west, south, east, north] of the imported area (all wards), where maps start."""
+    from civicmap.services.areas import extent
+
+    return extent(db.session)
