@@ -4,7 +4,7 @@ import csv
 
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -47,11 +47,10 @@ def import_areas(session: Session, features: list[AreaFeature]) -> dict[str, int
 
 def boundary_geojson(session: Session) -> str:
     """The union of all wards as a GeoJSON Feature (text), built in PostGIS."""
-    return session.scalar(
-        text(
-            "SELECT json_build_object('type', 'Feature', 'properties', json_build_object(),"
-            " 'geometry', ST_AsGeoJSON(ST_Union(geom), 6)::json)::text FROM wards"
-        )
+    return _value(
+        session,
+        "SELECT json_build_object('type', 'Feature', 'properties', json_build_object(),"
+        " 'geometry', ST_AsGeoJSON(ST_Union(geom), 6)::json)::text FROM wards",
     )
 
 
@@ -69,12 +68,12 @@ WITH items AS (  -- stored counts (migration 0008), not a count of every item
          count(*) FILTER (WHERE p.status = 'full') AS full_proposals,
          count(*) FILTER (WHERE p.status = 'done') AS done_proposals
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
-  WHERE NOT i.hidden {only_ward_i} GROUP BY i.ward_id
+  WHERE NOT i.hidden {only_ward} GROUP BY i.ward_id
 ), vols AS (
   SELECT i.ward_id, count(*) AS volunteers
   FROM volunteerings v JOIN proposals p ON p.id = v.proposal_id
   JOIN initiatives i ON i.id = p.initiative_id
-  WHERE v.status = 'active' AND NOT i.hidden {only_ward_i} GROUP BY i.ward_id
+  WHERE v.status = 'active' AND NOT i.hidden {only_ward} GROUP BY i.ward_id
 )
 SELECT w.id, w.code, w.name, w.slug,
        coalesce(items.projects, 0) AS projects, coalesce(items.ideas, 0) AS ideas,
@@ -83,32 +82,37 @@ SELECT w.id, w.code, w.name, w.slug,
        coalesce(props.full_proposals, 0) AS full_proposals,
        coalesce(props.done_proposals, 0) AS done_proposals,
        coalesce(vols.volunteers, 0) AS volunteers
-FROM wards w
+FROM (SELECT * FROM (SELECT id, id AS ward_id, code, name, slug FROM wards) a
+      WHERE true {only_ward}) w
 LEFT JOIN items ON items.ward_id = w.id
 LEFT JOIN props ON props.ward_id = w.id
 LEFT JOIN vols ON vols.ward_id = w.id
-{only_ward_w}
 ORDER BY w.name
 """
 
 
-def _only_ward(alias: str, ward_id: int | None, param: str) -> str:
-    """' AND i.ward_id = :w' when one ward is asked for; nothing for the whole area.
+def _only_ward(ward_id: int | None) -> str:
+    """' AND ward_id = %(ward_id)s' when one ward is asked for; nothing for the whole area.
 
-    Written out rather than `(:w IS NULL OR ...)`, which the planner cannot serve from an index.
+    Written out rather than `(%(ward_id)s IS NULL OR ...)`, which the planner cannot serve from
+    an index. Unqualified: each statement it goes into has one table with a ward_id.
     """
-    return f" AND {alias}.ward_id = :{param} " if ward_id is not None else " "
+    return " AND ward_id = %(ward_id)s " if ward_id is not None else " "
+
+
+def _rows(session: Session, sql: str, params: dict | None = None) -> list[dict]:
+    return [dict(r) for r in session.connection().exec_driver_sql(sql, params or {}).mappings()]
+
+
+def _value(session: Session, sql: str, params: dict | None = None):
+    return session.connection().exec_driver_sql(sql, params or {}).scalar()
 
 
 def ward_stats(session: Session, ward_id: int | None = None) -> list[dict]:
     """Per ward: counts of each kind, proposals by status, volunteers, appreciations."""
     # One ward's page counts only its own rows (the indexes on ward_id serve that).
-    sql = WARD_STATS_SQL.format(
-        only_ward=_only_ward("c", ward_id, "ward_id"),
-        only_ward_i=_only_ward("i", ward_id, "ward_id"),
-        only_ward_w="WHERE w.id = :ward_id" if ward_id is not None else "",
-    )
-    rows = session.execute(text(sql), {"ward_id": ward_id}).mappings().all()
+    sql = WARD_STATS_SQL.format(only_ward=_only_ward(ward_id))
+    rows = _rows(session, sql, {"ward_id": ward_id})
     return [dict(r, total=r["projects"] + r["ideas"] + r["offers"]) for r in rows]
 
 
@@ -121,16 +125,15 @@ def get_ward(session: Session, slug: str) -> Ward:
 
 def wards_geojson(session: Session) -> str:
     """All wards as a GeoJSON FeatureCollection with their activity, built in PostGIS."""
-    return session.scalar(
-        text(
-            "SELECT json_build_object('type', 'FeatureCollection', 'features',"
-            " coalesce(json_agg(json_build_object('type', 'Feature', 'id', w.code,"
-            " 'geometry', ST_AsGeoJSON(w.geom, 5)::json,"
-            " 'properties', json_build_object('code', w.code, 'name', w.name, 'slug', w.slug,"
-            " 'items', coalesce(c.n, 0))) ORDER BY w.name), '[]'::json))::text FROM wards w"
-            " LEFT JOIN (SELECT ward_id, sum(items) AS n FROM ward_counts"
-            " GROUP BY ward_id) c ON c.ward_id = w.id"
-        )
+    return _value(
+        session,
+        "SELECT json_build_object('type', 'FeatureCollection', 'features',"
+        " coalesce(json_agg(json_build_object('type', 'Feature', 'id', w.code,"
+        " 'geometry', ST_AsGeoJSON(w.geom, 5)::json,"
+        " 'properties', json_build_object('code', w.code, 'name', w.name, 'slug', w.slug,"
+        " 'items', coalesce(c.n, 0))) ORDER BY w.name), '[]'::json))::text FROM wards w"
+        " LEFT JOIN (SELECT ward_id, sum(items) AS n FROM ward_counts"
+        " GROUP BY ward_id) c ON c.ward_id = w.id",
     )
 
 
@@ -143,45 +146,33 @@ GROUP BY skill ORDER BY n DESC, skill LIMIT 30
 
 def skills_offered(session: Session, ward_id: int | None = None) -> list[tuple[str, int]]:
     """Skills offered (in offers), most common first."""
-    return list(
-        session.execute(
-            text(SKILLS_SQL.format(only_ward=_only_ward("i", ward_id, "ward_id"))),
-            {"ward_id": ward_id},
-        ).tuples()
-    )
+    sql = SKILLS_SQL.format(only_ward=_only_ward(ward_id))
+    return [(r["skill"], r["n"]) for r in _rows(session, sql, {"ward_id": ward_id})]
 
 
 def new_per_month(session: Session) -> list[dict]:
     """New items per ward per month, for the officers' dashboard (last 12 months)."""
-    return [
-        dict(r)
-        for r in session.execute(
-            text(
-                "SELECT to_char(date_trunc('month', created_at), 'YYYY-MM') AS month,"
-                " count(*) AS items FROM initiatives WHERE NOT hidden"
-                " AND created_at > now() - interval '12 months' GROUP BY 1 ORDER BY 1"
-            )
-        ).mappings()
-    ]
+    return _rows(
+        session,
+        "SELECT to_char(date_trunc('month', created_at), 'YYYY-MM') AS month,"
+        " count(*) AS items FROM initiatives WHERE NOT hidden"
+        " AND created_at > now() - interval '12 months' GROUP BY 1 ORDER BY 1",
+    )
 
 
 def proposals_needing_volunteers(session: Session, ward_id: int, limit: int = 20) -> list[dict]:
     """Open proposals in a ward that still want volunteers, with how many are missing."""
-    return [
-        dict(r)
-        for r in session.execute(
-            text(
-                "SELECT p.id, p.action, p.volunteers_needed, i.id AS item_id, i.kind, i.title,"
-                " p.volunteers_needed - count(v.id) FILTER (WHERE v.status = 'active') AS missing"
-                " FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
-                " LEFT JOIN volunteerings v ON v.proposal_id = p.id"
-                " WHERE i.ward_id = :ward_id AND NOT i.hidden AND p.status = 'open'"
-                " AND p.volunteers_needed > 0"
-                " GROUP BY p.id, i.id ORDER BY p.created_at DESC LIMIT :limit"
-            ),
-            {"ward_id": ward_id, "limit": limit},
-        ).mappings()
-    ]
+    return _rows(
+        session,
+        "SELECT p.id, p.action, p.volunteers_needed, i.id AS item_id, i.kind, i.title,"
+        " p.volunteers_needed - count(v.id) FILTER (WHERE v.status = 'active') AS missing"
+        " FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
+        " LEFT JOIN volunteerings v ON v.proposal_id = p.id"
+        " WHERE i.ward_id = %(ward_id)s AND NOT i.hidden AND p.status = 'open'"
+        " AND p.volunteers_needed > 0"
+        " GROUP BY p.id, i.id ORDER BY p.created_at DESC LIMIT %(limit)s",
+        {"ward_id": ward_id, "limit": limit},
+    )
 
 
 RECENT_ACTIVITY_SQL = """
@@ -189,28 +180,23 @@ SELECT * FROM (
   SELECT 'item' AS what, i.created_at AS at, i.id AS item_id, i.kind, i.title,
          u.display_name AS who
   FROM initiatives i JOIN users u ON u.id = i.author_id
-  WHERE NOT i.hidden {only_ward} ORDER BY i.created_at DESC LIMIT :limit) a
+  WHERE NOT i.hidden {only_ward} ORDER BY i.created_at DESC LIMIT %(limit)s) a
 UNION ALL SELECT * FROM (
   SELECT 'comment', c.created_at, i.id, i.kind, i.title, u.display_name
   FROM comments c JOIN initiatives i ON i.id = c.initiative_id JOIN users u ON u.id = c.author_id
-  WHERE NOT i.hidden AND NOT c.hidden {only_ward} ORDER BY c.created_at DESC LIMIT :limit) b
+  WHERE NOT i.hidden AND NOT c.hidden {only_ward} ORDER BY c.created_at DESC LIMIT %(limit)s) b
 UNION ALL SELECT * FROM (
   SELECT 'proposal', p.created_at, i.id, i.kind, i.title, u.display_name
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id JOIN users u ON u.id = p.author_id
-  WHERE NOT i.hidden {only_ward} ORDER BY p.created_at DESC LIMIT :limit) c
-ORDER BY at DESC LIMIT :limit
+  WHERE NOT i.hidden {only_ward} ORDER BY p.created_at DESC LIMIT %(limit)s) c
+ORDER BY at DESC LIMIT %(limit)s
 """
 
 
 def recent_activity(session: Session, ward_id: int | None, limit: int = 15) -> list[dict]:
     """The latest things that happened (new items, comments, proposals), newest first."""
-    return [
-        dict(r)
-        for r in session.execute(
-            text(RECENT_ACTIVITY_SQL.format(only_ward=_only_ward("i", ward_id, "w"))),
-            {"w": ward_id, "limit": limit},
-        ).mappings()
-    ]
+    sql = RECENT_ACTIVITY_SQL.format(only_ward=_only_ward(ward_id))
+    return _rows(session, sql, {"ward_id": ward_id, "limit": limit})
 
 
 def ward_bbox(session: Session, ward_id: int) -> list[float]:

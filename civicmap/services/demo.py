@@ -128,9 +128,16 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
     if not wards:
         raise Invalid(None, "There are no wards yet: run 'flask areas import FILE' first.")
     rng = random.Random(seed)  # noqa: S311 - deterministic demo data, not secrets
-    password_hash = generate_password_hash(DEMO_PASSWORD)
+    users = _demo_people(session, wards)
+    items = _demo_items(session, rng, users, seed)
+    counts = _demo_engagement(session, rng, users, [i for i in items if i.kind != "offer"])
+    return {"users": len(users), "items": len(items), **counts}
 
-    users = session.scalars(
+
+def _demo_people(session: Session, wards) -> list[int]:
+    """The demo's people (PEOPLE), living in the first wards; their ids."""
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    return session.scalars(
         insert(User).returning(User.id),
         [
             {
@@ -146,7 +153,10 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
         ],
     ).all()
 
-    # Six random points inside every ward (PostGIS, seeded so the demo is the same every time).
+
+def _demo_items(session: Session, rng: random.Random, users: list[int], seed: int) -> list:
+    """Six items at random points inside every ward (PostGIS, seeded so the demo is the same
+    every time); their (id, kind) rows."""
     points = session.execute(
         text(
             "SELECT w.id, w.name, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat"
@@ -154,7 +164,6 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
         ),
         {"seed": seed},
     ).all()
-
     rows = []
     for n, point in enumerate(points):
         kind = ("project", "idea", "offer")[n % 3] if n % 6 else "project"
@@ -164,61 +173,50 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
             "location": f"SRID=4326;POINT({point.lon} {point.lat})",
             "skills": [],
         }
-        if kind == "offer":
-            offer_type, category, title, skills = OFFERS[n % len(OFFERS)]
-            row |= {
-                "title": title,
-                "category": category,
-                "offer_type": offer_type,
-                "skills": skills,
-                "status": "available",
-                "availability": "Evenings and weekends",
-                "description": f"{title}. Get in touch through civicmap.",
-            }
-        else:
-            category, pattern, summary = rng.choice(PROJECTS if kind == "project" else IDEAS)
-            row |= {
-                "title": pattern.format(place=point.name),
-                "category": category,
-                "summary": summary,
-                "description": f"{summary}\n\nWe are neighbours in {point.name} and would "
-                "love your help, ideas and feedback.",
-                "status": rng.choice(["planning", "active", "completed"])
-                if kind == "project"
-                else "open",
-            }
-        rows.append(row)
-    rows = [dict(_blank_initiative(), **r) for r in rows]
-    items = session.execute(
-        insert(Initiative).returning(Initiative.id, Initiative.kind), rows
-    ).all()
-    engaged = [i for i in items if i.kind != "offer"]
+        row |= _demo_offer(n) if kind == "offer" else _demo_project_or_idea(rng, kind, point.name)
+        rows.append(dict(_blank_initiative(), **row))
+    return session.execute(insert(Initiative).returning(Initiative.id, Initiative.kind), rows).all()
 
+
+def _demo_offer(n: int) -> dict:
+    offer_type, category, title, skills = OFFERS[n % len(OFFERS)]
+    return {
+        "title": title,
+        "category": category,
+        "offer_type": offer_type,
+        "skills": skills,
+        "status": "available",
+        "availability": "Evenings and weekends",
+        "description": f"{title}. Get in touch through civicmap.",
+    }
+
+
+def _demo_project_or_idea(rng: random.Random, kind: str, place: str) -> dict:
+    category, pattern, summary = rng.choice(PROJECTS if kind == "project" else IDEAS)
+    return {
+        "title": pattern.format(place=place),
+        "category": category,
+        "summary": summary,
+        "description": f"{summary}\n\nWe are neighbours in {place} and would "
+        "love your help, ideas and feedback.",
+        "status": rng.choice(["planning", "active", "completed"]) if kind == "project" else "open",
+    }
+
+
+def _demo_engagement(session: Session, rng: random.Random, users: list[int], engaged) -> dict:
+    """Appreciations, comments and proposals on projects and ideas, then volunteering."""
     appreciations, comments, proposals = [], [], []
     for item in engaged:
+        ref = {"initiative_id": item.id, "initiative_kind": item.kind}
         for user_id in rng.sample(users, rng.randrange(0, 5)):
-            appreciations.append(
-                {
-                    "initiative_id": item.id,
-                    "initiative_kind": item.kind,
-                    "user_id": user_id,
-                    "note": rng.choice([None, "Thank you for doing this!"]),
-                }
-            )
+            note = rng.choice([None, "Thank you for doing this!"])
+            appreciations.append(ref | {"user_id": user_id, "note": note})
         for _ in range(rng.randrange(0, 3)):
-            comments.append(
-                {
-                    "initiative_id": item.id,
-                    "initiative_kind": item.kind,
-                    "author_id": rng.choice(users),
-                    "body": rng.choice(COMMENTS),
-                }
-            )
+            comments.append(ref | {"author_id": rng.choice(users), "body": rng.choice(COMMENTS)})
         if rng.random() < 0.4:
             proposals.append(
-                {
-                    "initiative_id": item.id,
-                    "initiative_kind": item.kind,
+                ref
+                | {
                     "author_id": rng.choice(users),
                     "action": rng.choice(ACTIONS),
                     "volunteers_needed": rng.randrange(1, 6),
@@ -232,9 +230,18 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
         insert(Proposal).returning(Proposal.id, Proposal.author_id, Proposal.volunteers_needed),
         proposals,
     ).all()
+    return {
+        "appreciations": len(appreciations),
+        "comments": len(comments),
+        "proposals": len(proposal_rows),
+        "volunteerings": _demo_volunteering(session, rng, users, proposal_rows),
+    }
 
+
+def _demo_volunteering(session: Session, rng: random.Random, users: list[int], proposals) -> int:
+    """Up to three volunteers per proposal (never its author); a proposal they fill is full."""
     volunteerings, full = [], []
-    for p in proposal_rows:
+    for p in proposals:
         helpers = rng.sample([u for u in users if u != p.author_id], rng.randrange(0, 4))
         helpers = helpers[: p.volunteers_needed]
         volunteerings += [{"proposal_id": p.id, "user_id": u, "note": None} for u in helpers]
@@ -246,14 +253,7 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
         session.execute(
             Proposal.__table__.update().where(Proposal.id.in_(full)).values(status="full")
         )
-    return {
-        "users": len(users),
-        "items": len(items),
-        "appreciations": len(appreciations),
-        "comments": len(comments),
-        "proposals": len(proposal_rows),
-        "volunteerings": len(volunteerings),
-    }
+    return len(volunteerings)
 
 
 def _blank_initiative() -> dict:
