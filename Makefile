@@ -8,7 +8,7 @@ export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civi
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: run test stop deps test-deps bench-deps db lint format seed clean bench bench-quick
+.PHONY: run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 run: deps db seed
 	@echo "==> civicmap is at http://127.0.0.1:5000  (Ctrl-C to stop; 'make stop' stops the database)"
@@ -41,6 +41,13 @@ bench-quick: bench-deps db
 
 bench-deps:
 	@tools/bootstrap.sh --bench
+
+# A crowd and faults against gunicorn behind nginx, on a cluster of its own (benchmarks/soak.py).
+soak: soak-deps
+	$(VENV)/python benchmarks/soak.py
+
+soak-deps:
+	@tools/bootstrap.sh --soak
 
 lint:
 	$(VENV)/ruff check .

@@ -33,8 +33,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
+    # Forms are small: a larger body is refused (413) before it is read into a worker's memory.
+    MAX_CONTENT_LENGTH = int(os.environ.get("CIVICMAP_MAX_BODY_BYTES", str(1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "en"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Proxies in front that set X-Forwarded-For/-Proto (1 behind deploy/nginx.conf): the client's
+    # real address for rate limits and logs. 0 (the default) trusts no such header.
+    PROXY_HOPS = int(os.environ.get("CIVICMAP_PROXY_HOPS", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     # The area this deployment serves; any council can set its own.
     AREA_NAME = os.environ.get("CIVICMAP_AREA_NAME", "Lambeth")

@@ -3,14 +3,20 @@ people, and 503 "try again" when the database connection is lost."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from civicmap.errors import CivicmapError
 from civicmap.extensions import db
+from civicmap.services.refusals import refusal_for
+
+RETRY_AFTER_SECONDS = 1
 
 
 def wants_json() -> bool:
@@ -21,13 +27,36 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, title: str, detail: str):
-    """An RFC 9457 problem document for API clients, an error page for people."""
+    """An RFC 9457 problem document for API clients, an error page for people.
+
+    A form that was posted comes back on the page as a "Try again" button that posts what the
+    person entered once more (passwords aside), so nothing they typed is lost.
+    """
     if wants_json():
         body = jsonify(type="about:blank", title=title, status=status, detail=detail)
         body.status_code = status
         body.mimetype = "application/problem+json"
         return body
-    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+    kept = []
+    if request.method == "POST" and status != 413:
+        kept = [(k, v) for k, v in request.form.items(multi=True) if "password" not in k]
+    page = render_template(
+        "errors/error.html", status=status, title=title, detail=detail, kept=kept, back=_back()
+    )
+    return page, status
+
+
+def _back() -> str | None:
+    """The page on this site the person came from, to go back to it."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def is_outage(exc: DBAPIError) -> bool:
+    """The database is unreachable, restarting or dropped the connection: worth a retry."""
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -43,30 +72,58 @@ def register_error_handlers(app: Flask) -> None:
             _("For your safety the form could not be sent. Reload the page and try again."),
         )
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge):
+        limit = app.config["MAX_CONTENT_LENGTH"] // 1024
+        return error_response(
+            413,
+            _("That was too much to send"),
+            _(
+                "A form can send at most %(kb)s KB. Go back, shorten what you wrote and send it "
+                "again.",
+                kb=limit,
+            ),
+        )
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.name, exc.description or "")
 
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
-        if not exc.connection_invalidated:
+        _roll_back()
+        refusal = refusal_for(exc)
+        if refusal is not None:  # a rule the database keeps, raced for by a crowd
+            return error_response(refusal.status, str(refusal.title), refusal.message)
+        if not is_outage(exc):
             return unexpected(exc)
-        # The database dropped a pooled connection (a restart, a failover): SQLAlchemy has
-        # thrown the pool's connections away, so trying again reconnects.
-        app.logger.warning("Database connection lost: %s", exc.orig)
-        db.session.rollback()
-        response = error_response(
-            503,
-            _("Please try again"),
-            _("The connection to the database was interrupted. Please try again."),
+        # Down, restarting, or a pooled connection dropped (a restart, a failover): SQLAlchemy
+        # has thrown the pool's connections away, so trying again reconnects.
+        app.logger.warning("Database unavailable: %s", exc.orig)
+        g._login_user = AnonymousUserMixin()  # the page must not ask the database who this is
+        response = app.make_response(
+            error_response(
+                503,
+                _("Please try again"),
+                _("We could not reach our database just now. Please try again in a moment."),
+            )
         )
-        response = app.make_response(response)
-        response.headers["Retry-After"] = "1"
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("Unhandled error")
+        # The failed transaction would make the error page's own queries fail too.
+        _roll_back()
         return error_response(
             500, _("Something went wrong"), _("Sorry, that did not work. Please try again later.")
         )
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection itself is gone; the pool replaces it
+        db.session.close()
+        g._login_user = AnonymousUserMixin()

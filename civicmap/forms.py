@@ -7,14 +7,25 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
 
 from civicmap.errors import CivicmapError, Conflict, Invalid
 from civicmap.extensions import db
+from civicmap.routing import is_database_id
+from civicmap.services.refusals import refusal_for
 
 
 def optional_int(value):
-    """A select's value as an id, or None for "none chosen"."""
-    return int(value) if value not in (None, "", "None") else None
+    """A chosen id, or None for "none chosen"; ValueError (a message on the field) for text
+    that is no database id ("1e20", "2147483648", "-1")."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not is_database_id(str(value)):
+        raise ValueError(_l("That choice is not one of the options."))
+    return int(value)
 
 
 def show_invalid(form, exc: CivicmapError) -> None:
@@ -29,8 +40,9 @@ def show_invalid(form, exc: CivicmapError) -> None:
 def submit(form, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Validate a posted form, run its one service call and commit: (True, what it returned).
 
-    A refusal (Invalid, Conflict) rolls everything back and is shown next to its field, with
-    what the person typed kept: (False, None), and `form_status` then gives its HTTP status.
+    A refusal (Invalid, Conflict, or a rule the database enforces when a crowd races for it)
+    rolls everything back and is shown next to its field, with what the person typed kept:
+    (False, None), and `form_status` then gives its HTTP status.
     """
     if not form.validate_on_submit():
         return False, None
@@ -38,11 +50,17 @@ def submit(form, action: Callable[[], Any]) -> tuple[bool, Any]:
         result = action()
         db.session.commit()
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        show_invalid(form, exc)
-        form.refusal_status = exc.status
-        return False, None
-    return True, result
+        refusal = exc
+    except DBAPIError as exc:
+        refusal = refusal_for(exc)
+        if refusal is None:
+            raise
+    else:
+        return True, result
+    db.session.rollback()
+    show_invalid(form, refusal)
+    form.refusal, form.refusal_status = refusal, refusal.status
+    return False, None
 
 
 def form_status(form) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -15,10 +16,10 @@ MAX_OFFSET = 1_000_000
 def parse_int(value, name: str, default: int, low: int, high: int) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise InvalidParameter(name, _l("%(name)s must be a whole number.", name=name)) from None
+    # int() also reads other scripts' digits, "+5" and " 5 ": only plain ASCII numbers here.
+    if not re.fullmatch(r"-?[0-9]{1,12}", str(value)):
+        raise InvalidParameter(name, _l("%(name)s must be a whole number.", name=name))
+    number = int(value)
     if not low <= number <= high:
         raise InvalidParameter(
             name,

@@ -13,7 +13,9 @@ from civicmap.error_pages import error_response
 
 def refuse_nul_characters():
     """PostgreSQL cannot store a NUL character: refuse it up front with a 400, not a 500."""
-    values = [*request.args.values(), *request.form.values(), request.path]
+    values = [*request.args.values(), request.path]
+    if request.method in ("POST", "PUT", "PATCH"):  # only these carry a form worth reading
+        values += request.form.values()
     if any("\x00" in v for v in values):
         return error_response(
             400, _("Bad request"), _("The request contains a character that cannot be stored.")

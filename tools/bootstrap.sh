@@ -3,13 +3,16 @@
 #   tools/bootstrap.sh          system packages for running, Python venv, front-end vendor files
 #   tools/bootstrap.sh --test   also what the test suite needs (Chromium, GDAL)
 #   tools/bootstrap.sh --bench  also what the benchmark needs (Chromium, wrk, tipg)
+#   tools/bootstrap.sh --soak   also what the soak harness needs (nginx)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
 want_bench=0
+want_soak=0
 [ "${1:-}" = "--test" ] && want_test=1
 [ "${1:-}" = "--bench" ] && want_bench=1
+[ "${1:-}" = "--soak" ] && want_soak=1
 
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -31,6 +34,9 @@ fi
 if [ "$want_bench" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   have wrk || need_pkgs+=(wrk)
+fi
+if [ "$want_soak" = 1 ]; then
+  [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 fi
 
 if [ "${#need_pkgs[@]}" -gt 0 ]; then

@@ -2,15 +2,16 @@
 # A project-local PostGIS cluster, so civicmap never depends on a PostgreSQL the machine
 # happens to run.  Usage: tools/pg.sh start | stop | status
 # Data lives in instance/pgdata, the socket in instance/run, TCP on 127.0.0.1:$CIVICMAP_PG_PORT.
+# CIVICMAP_PG_DATA names another data folder (the soak harness runs its own cluster that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${CIVICMAP_PG_PORT:-55432}"
 BIN=/usr/lib/postgresql/15/bin
 ROOT="$(pwd)/instance"
-DATA="$ROOT/pgdata"
+DATA="${CIVICMAP_PG_DATA:-$ROOT/pgdata}"
 SOCK="$ROOT/run"
-LOG="$ROOT/postgres.log"
+LOG="$DATA.log"
 
 as_owner() {
   # initdb and postgres refuse to run as root: run them as the postgres user instead.

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from civicmap.forms import optional_int
@@ -38,6 +38,8 @@ class ItemForm(FlaskForm):
     # Free text so the server can explain what is wrong with it (see geo.parse_point).
     lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
     lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
+    # The version the editor opened: a save over someone else's newer one is refused.
+    version = HiddenField(filters=[optional_int])
 
 
 class ProjectForm(ItemForm):

@@ -69,15 +69,27 @@ def edit(plural: str, item_id: int):
     done, _item = submit(
         form,
         lambda: items.update(
-            db.session, item, current_user, _fields(form), _placement(form), _area()
+            db.session,
+            item,
+            current_user,
+            _fields(form),
+            _placement(form),
+            _area(),
+            seen_version=form.version.data,
         ),
     )
     if done:
         flash(_("Your changes are saved."), "success")
         return redirect(item_url(item))
-    return render_template("initiatives/form.html", form=form, kind=kind, item=item), form_status(
-        form
+    current = None
+    if isinstance(getattr(form, "refusal", None), items.EditConflict):
+        # Show what is saved now beside the editor's kept text; saving again replaces it.
+        current = form.refusal.current
+        form.version.data = current.version
+    page = render_template(
+        "initiatives/form.html", form=form, kind=kind, item=item, current=current
     )
+    return page, form_status(form)
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/delete")

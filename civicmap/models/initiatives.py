@@ -18,10 +18,12 @@ from sqlalchemy import (
     FetchedValue,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,6 +82,13 @@ class Initiative(db.Model):
         # Newest first, ties broken by id: one index scan even when a bulk load shares a time.
         Index("ix_initiatives_created_id", "created_at", "id"),
         Index("ix_initiatives_ward_created_id", "ward_id", "created_at", "id"),
+        # An idea becomes at most one project, however many people press the button at once.
+        Index(
+            "uq_initiatives_one_project_per_idea",
+            "from_idea_id",
+            unique=True,
+            postgresql_where=text("from_idea_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,11 +130,13 @@ class Initiative(db.Model):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     search = mapped_column(TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True))
+    # Checked on every save (UPDATE ... WHERE version = the one read): a lost update is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     author: Mapped[User] = relationship(lazy="joined")
     ward: Mapped[Ward] = relationship(lazy="joined")
 
-    __mapper_args__ = {"polymorphic_on": "kind", "eager_defaults": True}
+    __mapper_args__ = {"polymorphic_on": "kind", "eager_defaults": True, "version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.title!r}>"

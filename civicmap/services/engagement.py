@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
+from civicmap.services.refusals import flush_or_refuse
 
 ENGAGEABLE = ("project", "idea")
 
@@ -34,7 +35,7 @@ def appreciate(session: Session, user: User, item: Initiative, note: str | None)
         note=(note or "").strip() or None,
     )
     session.add(appreciation)
-    session.flush()
+    flush_or_refuse(session)  # two at once from one person: the unique constraint decides
     return appreciation
 
 
@@ -145,8 +146,10 @@ def propose(
 def get_proposal(session: Session, proposal_id: int, lock: bool = False) -> Proposal:
     query = select(Proposal).where(Proposal.id == proposal_id)
     if lock:
-        # Two people taking the last place at once: the second waits and then sees it full.
-        query = query.with_for_update(of=Proposal)
+        # Two people taking the last place at once: the second waits, then reads the row as the
+        # first left it (populate_existing: without it the session hands back the object it
+        # loaded before the lock, and the checks below would judge stale values).
+        query = query.with_for_update(of=Proposal).execution_options(populate_existing=True)
     proposal = session.scalar(query)
     if proposal is None:
         raise NotFound(_l("There is no such proposal."))
@@ -197,10 +200,10 @@ def volunteer(session: Session, user: User, proposal_id: int, note: str | None) 
             proposal_id=proposal.id, user_id=user.id, note=(note or "").strip() or None
         )
         session.add(volunteering)
-    session.flush()
-    if active_volunteers(session, proposal.id) >= proposal.volunteers_needed:
-        proposal.status = "full"
-        session.flush()
+    # The database has the last word on capacity (migration 0009): it refuses a sign-up past
+    # it whatever the code path, and marks the proposal full or open again.
+    flush_or_refuse(session)
+    session.refresh(proposal)
     return volunteering
 
 
@@ -215,10 +218,9 @@ def withdraw_volunteering(session: Session, user: User, proposal_id: int) -> Non
     )
     if volunteering is None:
         raise NotFound(_l("You are not volunteering for this."))
-    volunteering.status = "withdrawn"
-    if proposal.status == "full":
-        proposal.status = "open"
+    volunteering.status = "withdrawn"  # the database opens a full proposal again (0009)
     session.flush()
+    session.refresh(proposal)
 
 
 def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import orjson
 from sqlalchemy.orm import Session
 
+from civicmap.extensions import read_connection
 from civicmap.filters import Filters
 from civicmap.services.filter_sql import where
 
@@ -41,20 +42,27 @@ ROWS = """SELECT i.id, i.kind, i.title, i.summary, i.category, i.status, i.offer
        ST_X(i.public_location) AS lon, ST_Y(i.public_location) AS lat,
        i.appreciation_count AS appreciations, i.created_at, i.updated_at
 FROM initiatives i JOIN wards w ON w.id = i.ward_id
-WHERE {where} ORDER BY i.id"""
+WHERE {where} AND i.id > %(after)s ORDER BY i.id LIMIT %(batch)s"""
 
 
 def rows(session: Session, f: Filters) -> Iterator[dict]:
-    """Public items matching the filters, oldest first, streamed from a server-side cursor in
-    batches so memory stays flat as data grows."""
+    """Public items matching the filters, oldest first, in batches so memory stays flat.
+
+    Each batch is its own statement outside a transaction (keyset paging on the primary key),
+    so a client that downloads slowly never keeps a transaction, or a snapshot, open on the
+    database between batches.
+    """
     condition, params = where(f)
-    result = session.connection().exec_driver_sql(
-        ROWS.format(where=condition),
-        params,
-        execution_options={"stream_results": True, "yield_per": BATCH},
-    )
-    for row in result.mappings():
-        yield dict(row)
+    sql = ROWS.format(where=condition)
+    connection = read_connection(session)
+    after = 0
+    while True:
+        batch = connection.exec_driver_sql(sql, params | {"after": after, "batch": BATCH}).all()
+        for row in batch:
+            yield dict(row._mapping)
+        if len(batch) < BATCH:
+            return
+        after = batch[-1].id
 
 
 def csv_chunks(records: Iterator[dict]) -> Iterator[str]:

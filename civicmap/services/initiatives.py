@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from civicmap.errors import Forbidden, Gone, Invalid, NotFound
+from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User
+from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
 from civicmap.services.tags import parse_tags
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
@@ -49,20 +50,47 @@ def create(
         item.status = "open"
     else:
         item.status = item.status or "available"
-    _place(item, placement)
+    _place(session, item, placement)
     session.add(item)
     _flush_placed(session, area)
     return item
 
 
+class EditConflict(Conflict):
+    """Someone saved the item after this editor opened it; `current` is what is saved now."""
+
+    def __init__(self, current: Initiative):
+        super().__init__(
+            _l(
+                "Someone else saved changes to this while you were editing. What is saved now "
+                "is shown below; your text is kept in the form. Save again to replace it."
+            )
+        )
+        self.current = current
+
+
 def update(
-    session: Session, item: Initiative, editor: User, fields: dict, placement: Placement, area: str
+    session: Session,
+    item: Initiative,
+    editor: User,
+    fields: dict,
+    placement: Placement,
+    area: str,
+    seen_version: int | None = None,
 ) -> Initiative:
+    """Save an author's changes; EditConflict if the item changed since they opened it
+    (`seen_version`), or changes under them now (the version is checked in the UPDATE)."""
     require_author(item, editor)
+    if seen_version is not None and seen_version != item.version:
+        raise EditConflict(item)
     for key, value in _clean(item.kind, fields).items():
         setattr(item, key, value)
-    _place(item, placement)
-    _flush_placed(session, area)
+    _place(session, item, placement)
+    try:
+        _flush_placed(session, area)
+    except StaleDataError:
+        session.expire(item)
+        raise EditConflict(item) from None
     return item
 
 
@@ -86,9 +114,14 @@ def idea_to_project(session: Session, idea: Initiative, editor: User, area: str)
     if idea.kind != "idea":
         raise Invalid(None, _l("Only an idea can become a project."))
     require_author(idea, editor)
-    existing = project_from_idea(session, idea.id)
-    if existing:
+    # Pressed twice, or in two tabs: the second waits for the first, then finds its project
+    # (the unique index on from_idea_id is the database's guarantee behind this).
+    session.execute(select(Initiative.id).where(Initiative.id == idea.id).with_for_update())
+    existing = session.scalar(select(Project).where(Project.from_idea_id == idea.id))
+    if existing and not existing.hidden:
         return existing
+    if existing:
+        raise Conflict(_l("This idea has already become a project, which has been removed."))
     project = Project(
         author=editor,
         title=idea.title,
@@ -157,7 +190,9 @@ def _clean(kind: str, fields: dict) -> dict:
     return values
 
 
-def _place(item: Initiative, placement: Placement) -> None:
+def _place(session: Session, item: Initiative, placement: Placement) -> None:
+    if placement.ward_id is not None and session.get(Ward, placement.ward_id) is None:
+        raise Invalid("ward", _l("Choose a ward from the list."))
     if placement.has_point:
         item.location = to_db(parse_point(placement.lat, placement.lon))
         item.ward_id = placement.ward_id  # a hint; the database decides from the point
