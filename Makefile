@@ -5,16 +5,20 @@ PORT  ?= 55432
 export CIVICMAP_PG_PORT := $(PORT)
 export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civicmap
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PORT)/civicmap_test
+REDIS_PORT ?= 56379
+export CIVICMAP_REDIS_PORT := $(REDIS_PORT)
+# The tests prove limits hold across workers on this Redis; `make run` keeps them in memory.
+export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 run: deps db seed
 	@echo "==> civicmap is at http://127.0.0.1:5000  (Ctrl-C to stop; 'make stop' stops the database)"
 	$(VENV)/flask run --host 127.0.0.1 --port 5000
 
-test: test-deps db lint
+test: test-deps db redis lint
 	$(VENV)/pytest
 
 deps:
@@ -22,6 +26,9 @@ deps:
 
 test-deps:
 	@tools/bootstrap.sh --test
+
+redis:
+	@tools/redis.sh start
 
 # Uses the project-local cluster unless DATABASE_URL was given from outside.
 db:
@@ -59,6 +66,7 @@ format:
 
 stop:
 	@tools/pg.sh stop
+	@tools/redis.sh stop
 
 clean: stop
 	rm -rf instance .venv node_modules static/vendor

@@ -117,6 +117,10 @@ class Gunicorn:
     def _watch(self, proc: subprocess.Popen) -> None:
         proc.wait()
         if not self.stopping:
+            # What systemd does when the main process dies (KillMode=mixed): the rest of the
+            # unit's processes go too, so orphaned workers do not keep the port.
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(1)
             self.restarts += 1
             self.start()
@@ -164,8 +168,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
 # --- data --------------------------------------------------------------------------------------
 
 
-def prepare(people: int) -> dict:
-    """A fresh soak database: migrations, wards, the demo, and the crowd's accounts."""
+def prepare(people: int, synthetic: int) -> dict:
+    """A fresh soak database: migrations, wards, the demo, synthetic items (so an export is
+    megabytes, larger than any socket buffer), and the crowd's accounts."""
     from sqlalchemy import text
 
     from civicmap import create_app
@@ -191,6 +196,8 @@ def prepare(people: int) -> dict:
         )
         demo.seed_demo(db.session)
         db.session.commit()
+        db.session.remove()
+        demo.load_synthetic(db.engine, synthetic)
         emails = []
         for n in range(people):
             email = f"neighbour{n}@soak.civicmap.invalid"
@@ -217,7 +224,7 @@ class FromAddress(HTTPAdapter):
 
     def __init__(self, address: str):
         self.address = address
-        super().__init__(pool_maxsize=4)
+        super().__init__(pool_maxsize=32)
 
     def init_poolmanager(self, *args, **kwargs):
         kwargs["source_address"] = (self.address, 0)
@@ -266,7 +273,9 @@ class World:
         self.lock = threading.Lock()
         self.items = [
             tuple(r.split("|"))
-            for r in psql("SELECT id, kind FROM initiatives WHERE NOT hidden").splitlines()
+            for r in psql(
+                "SELECT id, kind FROM initiatives WHERE NOT hidden ORDER BY random() LIMIT 5000"
+            ).splitlines()
         ]
         self.items = [(int(i), k) for i, k in self.items]
         self.proposals: list[int] = []
@@ -730,18 +739,16 @@ def slow_downloads(base: str, downloads: int, seconds: float) -> threading.Threa
 def map_p95_while(base: str, attack, seconds: float = 20) -> dict:
     held = attack()
     time.sleep(2)
-    idle_in_tx = []
+    open_for = []  # the oldest transaction's age: a slow reader must not hold one open
     with Probes(base=base, threads=8) as probes:
         until = time.time() + seconds
         while time.time() < until:
-            idle_in_tx.append(
-                int(
-                    psql(
-                        "SELECT count(*) FROM pg_stat_activity WHERE"
-                        f" datname = '{DB}' AND state = 'idle in transaction'"
-                    )
-                )
+            oldest = psql(
+                "SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0)"
+                f" FROM pg_stat_activity WHERE datname = '{DB}'"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
             )
+            open_for.append(float(oldest))
             time.sleep(1)
     held.join(timeout=1)
     times = [r[1] for r in probes.results]
@@ -750,7 +757,7 @@ def map_p95_while(base: str, attack, seconds: float = 20) -> dict:
         "requests": len(times),
         "ok": len(ok),
         "p95_s": round(statistics.quantiles(times, n=20)[-1], 3) if len(times) >= 20 else None,
-        "max_idle_in_transaction": max(idle_in_tx, default=0),
+        "oldest_transaction_s": round(max(open_for, default=0), 1),
     }
 
 
@@ -793,12 +800,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--items", type=int, default=100_000, help="synthetic items to load")
     args = parser.parse_args()
     started = time.time()
     log(f"starting the soak's own PostgreSQL cluster on 127.0.0.1:{PG_PORT}")
     pg("start")
     log(f"preparing the data and {args.people} accounts")
-    data = prepare(args.people)
+    data = prepare(args.people, args.items)
     gunicorn = Gunicorn()
     report: dict = {"people": args.people, "seconds": args.seconds}
     try:

@@ -1,5 +1,10 @@
 """civicmap: a crowd map of citizen-powered change."""
 
+import os
+import secrets
+import time
+from pathlib import Path
+
 from flask import Flask
 
 from civicmap.config import Config
@@ -15,6 +20,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config or Config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _kept_secret_key(Path(app.instance_path) / "secret_key")
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,13 +37,41 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+def _kept_secret_key(path: Path) -> str:
+    """The key in `path`, made on first use. Workers starting together race to create it:
+    exactly one wins (O_EXCL) and the others read what it wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner may not have written it yet
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it and start again") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
+
+
 def register_extensions(app: Flask) -> None:
     from geoalchemy2 import alembic_helpers
 
     from civicmap import models
-    from civicmap.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from civicmap.extensions import (
+        babel,
+        csrf,
+        db,
+        end_request_session,
+        limiter,
+        login_manager,
+        migrate,
+    )
 
     db.init_app(app)
+    app.teardown_appcontext(end_request_session)
     migrate.init_app(
         app,
         db,
@@ -52,8 +87,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        # "<id>.<session version>": a session from before a password change or a log-out
+        # carries an old version and ends here.
+        user_id, _, version = session_id.partition(".")
+        if not (
+            user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()
+        ):
+            return None
+        user = db.session.get(models.User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None
 
     login_manager.login_view = "auth.login"
     from civicmap.geo import point_of

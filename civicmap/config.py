@@ -1,7 +1,6 @@
 """Configuration, read from the environment."""
 
 import os
-import secrets
 
 
 class Config:
@@ -24,8 +23,9 @@ class Config:
         "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "connect_args": {"options": DATABASE_SESSION_OPTIONS},
     }
-    # A random key per process is safe but logs everyone out on restart: set it in production.
-    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    # From the environment in production; otherwise create_app makes one and keeps it in
+    # instance/secret_key, so every worker and every restart signs cookies with the same key.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
@@ -40,6 +40,13 @@ class Config:
     # Proxies in front that set X-Forwarded-For/-Proto (1 behind deploy/nginx.conf): the client's
     # real address for rate limits and logs. 0 (the default) trusts no such header.
     PROXY_HOPS = int(os.environ.get("CIVICMAP_PROXY_HOPS", "0"))
+    # The host names this site answers to (comma-separated); any other Host header is a 400,
+    # so absolute links in the API, OGC, feeds and downloads can never point elsewhere.
+    TRUSTED_HOSTS = [
+        h.strip()
+        for h in os.environ.get("CIVICMAP_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+        if h.strip()
+    ]
     RATELIMIT_HEADERS_ENABLED = True
     # The area this deployment serves; any council can set its own.
     AREA_NAME = os.environ.get("CIVICMAP_AREA_NAME", "Lambeth")

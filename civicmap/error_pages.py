@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    HTTPException,
+    RequestEntityTooLarge,
+    SecurityError,
+    TooManyRequests,
+)
 
 from civicmap.errors import CivicmapError
 from civicmap.extensions import db
@@ -84,6 +89,32 @@ def register_error_handlers(app: Flask) -> None:
                 kb=limit,
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host header not in TRUSTED_HOSTS: no page can be built (every link would need that
+        # host), so a plain answer.
+        return Response(
+            "Bad request: this site does not answer to that host name.\n",
+            400,
+            mimetype="text/plain",
+        )
+
+    @app.errorhandler(TooManyRequests)
+    def too_many(exc: TooManyRequests):
+        response = app.make_response(
+            error_response(
+                429,
+                _("Please wait a little"),
+                _(
+                    "That has been done many times in a short while. Please wait a few minutes "
+                    "and try again."
+                ),
+            )
+        )
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

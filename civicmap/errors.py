@@ -8,8 +8,11 @@ class CivicmapError(Exception):
     title = _l("Bad request")
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or str(self.title))
-        self.message = message or str(self.title)
+        # Plain text, never the lazy string: Flask-Babel's lazy strings count as safe markup,
+        # so one filled with what a person typed would reach the page unescaped.
+        text = str(message) if message else str(self.title)
+        super().__init__(text)
+        self.message = text
 
 
 class Invalid(CivicmapError):

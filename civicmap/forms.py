@@ -3,17 +3,45 @@ the refusal beside its field), the status of a form that was not accepted, and c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
+from wtforms import PasswordField, StringField
 
 from civicmap.errors import CivicmapError, Conflict, Invalid
 from civicmap.extensions import db
 from civicmap.routing import is_database_id
 from civicmap.services.refusals import refusal_for
+
+# C0 control characters (and DEL) other than tab, newline and carriage return: nothing a person
+# means to type, and they break XML (the Atom feeds) and spreadsheets.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """What a person typed, without control characters or surrounding white space (so a
+    length check counts what will be stored)."""
+    if isinstance(value, str):
+        return CONTROLS.sub("", value).strip()
+    return value
+
+
+class BaseForm(FlaskForm):
+    """Every form's text fields are cleaned before they are validated (passwords excepted:
+    they are kept exactly as typed)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return unbound_field.bind(form=form, **options)
 
 
 def optional_int(value):

@@ -27,6 +27,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv "$probe/v" >/dev/null 2>&1 || need_pkgs+=(python3-venv)
   rm -rf "$probe"
 fi
+have redis-server || need_pkgs+=(redis-server)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   have ogrinfo || need_pkgs+=(gdal-bin)

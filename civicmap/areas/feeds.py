@@ -3,12 +3,18 @@
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import url_for
 
+from civicmap.forms import CONTROLS
 from civicmap.initiatives.urls import item_url
 from civicmap.models.vocabulary import KINDS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def xml_text(text: str) -> str:
+    """Text XML can hold: forms strip control characters as people type (civicmap.forms), and
+    this keeps one stored before that (or loaded another way) from breaking the whole feed."""
+    return CONTROLS.sub("", text)
 
 
 def atom(title: str, self_url: str, page_url: str, items) -> bytes:
@@ -25,16 +31,11 @@ def atom(title: str, self_url: str, page_url: str, items) -> bytes:
         entry = feed.add_entry()
         link = item_url(i, _external=True)
         entry.id(link)
-        entry.title(f"{KINDS[i.kind]}: {i.title}")
+        entry.title(xml_text(f"{KINDS[i.kind]}: {i.title}"))
         entry.link(href=link)
         entry.published(i.created_at)
         entry.updated(i.updated_at)
-        entry.author(
-            {
-                "name": i.author.display_name,
-                "uri": url_for("people.profile", user_id=i.author_id, _external=True),
-            }
-        )
-        entry.summary(i.summary or i.description[:280])
+        # No author names: like the downloads and the API, feeds carry no personal data.
+        entry.summary(xml_text(i.summary or i.description[:280]))
         entry.category(term=i.category)
     return feed.atom_str(pretty=True)

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from civicmap.forms import BaseForm
 
-class SignupForm(FlaskForm):
+
+class SignupForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[
@@ -31,7 +32,7 @@ class SignupForm(FlaskForm):
     submit = SubmitField(_l("Sign up"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Remember me on this device"))

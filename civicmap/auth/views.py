@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from civicmap.auth.forms import LoginForm, SignupForm
-from civicmap.extensions import db, limiter
+from civicmap.extensions import db
 from civicmap.forms import form_status, submit
+from civicmap.limits import login_limits, signup_limit
 from civicmap.routing import safe_next
 from civicmap.services import accounts
 
@@ -14,7 +15,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@signup_limit
 def signup():
     form = SignupForm()
     done, user = submit(
@@ -31,7 +32,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 15 minutes", methods=["POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -52,6 +53,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Ends every session of this account, including copies of this one's cookie: a session is
+    # a signed cookie, so the account's session version is what can be taken back.
+    user = current_user._get_current_object()
+    user.end_sessions()
+    db.session.commit()
     logout_user()
-    flash(_("You have logged out."), "success")
+    flash(_("You have logged out, here and on every other device."), "success")
     return redirect(url_for("map.index"))

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from civicmap.forms import optional_int
+from civicmap.forms import BaseForm, optional_int
 
 
-class AppreciateForm(FlaskForm):
+class AppreciateForm(BaseForm):
     note = StringField(
         _l("Thank-you note (optional)"),
         validators=[Length(max=280, message=_l("Keep the note under 280 characters."))],
@@ -14,7 +13,7 @@ class AppreciateForm(FlaskForm):
     submit = SubmitField(_l("Appreciate"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Your comment"),
         validators=[
@@ -26,7 +25,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Post comment"))
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(BaseForm):
     action = TextAreaField(
         _l("What will you do?"),
         validators=[
@@ -43,7 +42,7 @@ class ProposalForm(FlaskForm):
     submit = SubmitField(_l("Propose this action"))
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(BaseForm):
     note = StringField(
         _l("Note to the proposer (optional)"),
         validators=[Length(max=280, message=_l("Keep the note under 280 characters."))],

@@ -10,11 +10,13 @@ from flask import Blueprint, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from civicmap import limits
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
+from civicmap.limits import per_account
 from civicmap.people.forms import MessageForm
 from civicmap.services import engagement, messages
 from civicmap.services import initiatives as items
@@ -36,6 +38,7 @@ def _item(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/appreciate")
+@per_account(limits.ENGAGEMENT)
 @login_required
 def appreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
@@ -50,6 +53,7 @@ def appreciate(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/unappreciate")
+@per_account(limits.ENGAGEMENT)
 @login_required
 def unappreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
@@ -64,6 +68,7 @@ def unappreciate(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/comments")
+@per_account(limits.COMMENTS)
 @login_required
 def comment(plural: str, item_id: int):
     item, form = _item(plural, item_id), CommentForm()
@@ -80,6 +85,7 @@ def comment(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/proposals")
+@per_account(limits.PROPOSALS)
 @login_required
 def propose(plural: str, item_id: int):
     item, form = _item(plural, item_id), ProposalForm()
@@ -101,6 +107,7 @@ def propose(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/contact")
+@per_account(limits.MESSAGES)
 @login_required
 def contact(plural: str, item_id: int):
     item, form = _item(plural, item_id), MessageForm()
@@ -121,6 +128,7 @@ def _proposal_item(proposal_id: int):
 
 
 @bp.post("/proposals/<id:proposal_id>/volunteer")
+@per_account(limits.ENGAGEMENT)
 @login_required
 def volunteer(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
@@ -136,6 +144,7 @@ def volunteer(proposal_id: int):
 
 
 @bp.post("/proposals/<id:proposal_id>/withdraw")
+@per_account(limits.ENGAGEMENT)
 @login_required
 def withdraw(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
@@ -164,6 +173,7 @@ def proposal_status(proposal_id: int, status: str):
 
 
 @bp.post("/proposals/<id:proposal_id>/message/<id:user_id>")
+@per_account(limits.MESSAGES)
 @login_required
 def message_volunteer(proposal_id: int, user_id: int):
     proposal, item = _proposal_item(proposal_id)

@@ -1,11 +1,10 @@
 """Forms for the three kinds of item; they share title, description, category and location."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from civicmap.forms import optional_int
+from civicmap.forms import BaseForm, optional_int
 from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
 
 
@@ -13,7 +12,7 @@ def choices(labels: dict) -> list[tuple[str, str]]:
     return list(labels.items())
 
 
-class ItemForm(FlaskForm):
+class ItemForm(BaseForm):
     title = StringField(
         _l("Title"),
         validators=[

@@ -20,7 +20,8 @@ def render_item(item, status: int = 200, **forms):
     forms.setdefault("message_form", MessageForm(formdata=None))
     session = db.session
     # An idea that became a project keeps its discussion: the project shows both.
-    discussion_ids = [item.id] + ([item.from_idea_id] if item.from_idea_id else [])
+    from_idea = items.source_idea(session, item)  # None once the idea is hidden or deleted
+    discussion_ids = [item.id] + ([from_idea.id] if from_idea else [])
     proposals = items.proposals_for(session, item.id)
     context = {
         "item": item,
@@ -30,7 +31,7 @@ def render_item(item, status: int = 200, **forms):
         "comments": engagement.discussion(session, discussion_ids),
         "proposals": proposals,
         "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
-        "from_idea": items.source_idea(session, item),
+        "from_idea": from_idea,
         "became_project": items.project_from_idea(session, item.id)
         if item.kind == "idea"
         else None,

@@ -4,12 +4,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from civicmap import limits
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.geo import point_of
 from civicmap.initiatives.forms import FORMS
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
+from civicmap.limits import per_account
 from civicmap.services import areas
 from civicmap.services import initiatives as items
 
@@ -33,6 +35,7 @@ def _fields(form) -> dict:
 
 
 @bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
+@per_account(limits.ITEMS)
 @login_required
 def new(plural: str):
     kind = KIND_OF[plural]
@@ -114,6 +117,7 @@ def moderate(plural: str, item_id: int):
 
 
 @bp.post("/ideas/<id:item_id>/make-project")
+@per_account(limits.ITEMS)
 @login_required
 def make_project(item_id: int):
     idea = items.get(db.session, "idea", item_id, current_user)

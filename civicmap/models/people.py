@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
@@ -31,8 +41,17 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(12), server_default="resident")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of every session's and remember-me cookie's identity (get_id): raising it ends them.
+    session_version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     home_ward: Mapped[Ward | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working."""
+        self.session_version += 1
 
     @property
     def is_officer(self) -> bool:

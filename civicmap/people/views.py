@@ -2,11 +2,13 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
+from civicmap import limits
 from civicmap.errors import NotFound
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
+from civicmap.limits import per_account
 from civicmap.models import User
 from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
 from civicmap.services import accounts, areas, engagement, messages
@@ -75,7 +77,8 @@ def change_password():
         ),
     )
     if done:
-        flash(_("Your password is changed."), "success")
+        login_user(current_user._get_current_object())  # this session, under the new version
+        flash(_("Your password is changed. You are logged out everywhere else."), "success")
         return redirect(url_for("people.me"))
     return render_template("people/password.html", form=form), form_status(form)
 
@@ -84,7 +87,6 @@ def change_password():
 @login_required
 def inbox():
     received = messages.inbox(db.session, current_user)
-    db.session.commit()  # marks them read
     return render_template(
         "people/messages.html",
         received=received,
@@ -93,7 +95,16 @@ def inbox():
     )
 
 
+@bp.post("/me/messages/read")
+@login_required
+def mark_read():
+    messages.mark_read(db.session, current_user)
+    db.session.commit()
+    return redirect(url_for("people.inbox"))
+
+
 @bp.post("/me/messages/<id:message_id>/reply")
+@per_account(limits.MESSAGES)
 @login_required
 def reply(message_id: int):
     form = MessageForm()

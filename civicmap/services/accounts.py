@@ -27,7 +27,8 @@ def password_problem(password: str, *context: str) -> str | None:
     if len(password) > MAX_PASSWORD_LENGTH:
         return _l("Use at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)
     # zxcvbn knows the commonest passwords, keyboard walks and dates; score 0-1 is guessable.
-    if zxcvbn(password, user_inputs=[c for c in context if c])["score"] < 2:
+    # zxcvbn refuses more than 72 characters; a passphrase that long is judged by its start.
+    if zxcvbn(password[:72], user_inputs=[c[:72] for c in context if c])["score"] < 2:
         return _l("This password is too common or easy to guess. Try a few unrelated words.")
     return None
 
@@ -90,6 +91,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if problem:
         raise Invalid("new_password", problem)
     user.password_hash = generate_password_hash(new)
+    user.end_sessions()  # every other session and remember-me cookie; the caller logs in again
     session.flush()
 
 

@@ -18,6 +18,8 @@ ENGAGEABLE = ("project", "idea")
 def _require_engageable(item: Initiative) -> None:
     if item.kind not in ENGAGEABLE:
         raise Invalid(None, _l("Only projects and ideas can be appreciated, discussed or helped."))
+    if item.hidden:  # a moderator can see it, but nobody adds to it while it is hidden
+        raise Forbidden(_l("This is hidden from the public: nothing can be added to it."))
 
 
 # --- appreciation ------------------------------------------------------------------------------
@@ -177,6 +179,8 @@ def active_volunteers(session: Session, proposal_id: int) -> int:
 def volunteer(session: Session, user: User, proposal_id: int, note: str | None) -> Volunteering:
     """Sign up to help with a proposal; refused when it is full, closed or already joined."""
     proposal = get_proposal(session, proposal_id, lock=True)
+    if session.scalar(select(Initiative.hidden).where(Initiative.id == proposal.initiative_id)):
+        raise Forbidden(_l("This is hidden from the public: nothing can be added to it."))
     if proposal.author_id == user.id:
         raise Invalid(None, _l("You proposed this action, so you are already doing it."))
     if proposal.volunteers_needed == 0:

@@ -65,6 +65,17 @@ def rows(session: Session, f: Filters) -> Iterator[dict]:
         after = batch[-1].id
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula, quoted so it is shown as text (OWASP's rule
+    for CSV injection); numbers and other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_chunks(records: Iterator[dict]) -> Iterator[str]:
     """CSV text in chunks; a UTF-8 byte-order mark first so spreadsheets read accents right."""
     buffer = io.StringIO()
@@ -80,7 +91,7 @@ def csv_chunks(records: Iterator[dict]) -> Iterator[str]:
             created_at=record["created_at"].isoformat(),
             updated_at=record["updated_at"].isoformat(),
         )
-        writer.writerow(record)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in record.items()})
         if n % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

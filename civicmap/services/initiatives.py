@@ -104,6 +104,8 @@ def delete(session: Session, item: Initiative, editor: User) -> None:
 def moderate(session: Session, item: Initiative, moderator: User, hide: bool) -> None:
     if not moderator.is_moderator:
         raise Forbidden(_l("Only moderators can hide or restore items."))
+    if item.hidden_reason == "deleted":
+        raise Forbidden(_l("Its author deleted this: only they could publish it again."))
     item.hidden = hide
     item.hidden_reason = "moderated" if hide else None
     session.flush()
@@ -159,8 +161,9 @@ def project_from_idea(session: Session, idea_id: int) -> Initiative | None:
 
 
 def source_idea(session: Session, project: Initiative) -> Initiative | None:
-    """The idea a project grew out of, if any."""
-    return session.get(Idea, project.from_idea_id) if project.from_idea_id else None
+    """The idea a project grew out of, if any and still public."""
+    idea = session.get(Idea, project.from_idea_id) if project.from_idea_id else None
+    return idea if idea is not None and not idea.hidden else None
 
 
 def by_author(session: Session, author_id: int, include_hidden: bool = False) -> list[Initiative]:

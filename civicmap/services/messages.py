@@ -56,7 +56,7 @@ def reply(session: Session, sender: User, message_id: int, body: str) -> Message
 
 
 def inbox(session: Session, user: User) -> list[Message]:
-    """Messages received, newest first; opening the inbox marks them read."""
+    """Messages received, newest first (reading them changes nothing: see mark_read)."""
     messages = list(
         session.scalars(
             select(Message)
@@ -64,12 +64,21 @@ def inbox(session: Session, user: User) -> list[Message]:
             .order_by(Message.created_at.desc())
         )
     )
-    now = datetime.now(UTC)
-    for m in messages:
-        if m.read_at is None:
-            m.read_at = now
-    session.flush()
     return messages
+
+
+def mark_read(session: Session, user: User) -> int:
+    """Mark every message to this person read; how many were unread."""
+    unread = list(
+        session.scalars(
+            select(Message).where(Message.recipient_id == user.id, Message.read_at.is_(None))
+        )
+    )
+    now = datetime.now(UTC)
+    for m in unread:
+        m.read_at = now
+    session.flush()
+    return len(unread)
 
 
 def sent(session: Session, user: User) -> list[Message]:
