@@ -96,7 +96,9 @@ def register_extensions(app: Flask) -> None:
         ):
             return None
         user = db.session.get(models.User, int(user_id))
-        return user if user is not None and user.session_version == int(version) else None
+        if user is None or user.session_version != int(version) or user.suspended_at:
+            return None
+        return user
 
     login_manager.login_view = "auth.login"
     from civicmap.geo import point_of
@@ -126,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from civicmap.initiatives.views import bp as initiatives_bp
     from civicmap.main.views import bp as main_bp
     from civicmap.map.views import bp as map_bp
+    from civicmap.moderation.views import bp as moderation_bp
     from civicmap.officers.views import bp as officers_bp
     from civicmap.ogc.views import bp as ogc_bp
     from civicmap.opendata.views import bp as opendata_bp
@@ -140,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         initiatives_bp,
         engagement_bp,
+        moderation_bp,
         officers_bp,
         opendata_bp,
         api_bp,

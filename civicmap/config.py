@@ -34,6 +34,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
     # Forms are small: a larger body is refused (413) before it is read into a worker's memory.
+    # Reports from this many different people hide a thing until a moderator reviews it.
+    AUTO_HIDE_REPORTS = int(os.environ.get("CIVICMAP_AUTO_HIDE_REPORTS", "3"))
     MAX_CONTENT_LENGTH = int(os.environ.get("CIVICMAP_MAX_BODY_BYTES", str(1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "en"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

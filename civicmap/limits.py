@@ -20,6 +20,7 @@ COMMENTS = "60 per hour"
 PROPOSALS = "30 per hour"
 MESSAGES = "30 per hour"
 ENGAGEMENT = "120 per hour"  # appreciating, volunteering and taking either back
+REPORTS = "30 per hour"
 # Log-in: per email (guessing one account's password) and per address (one attacker).
 LOGIN_PER_EMAIL = "10 per 15 minutes"
 LOGIN_PER_ADDRESS = "60 per 15 minutes"

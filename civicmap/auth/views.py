@@ -39,13 +39,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        if user:
+        if user and user.suspended_at:
+            # Only after the right password: it tells the person, not someone guessing.
+            form.form_errors.append(
+                _("This account is suspended. Write to the council to ask why.")
+            )
+        elif user:
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-        # One message for an unknown email and a wrong password: it says nothing of who has
-        # an account.
-        form.form_errors.append(_("That email and password do not match an account."))
+        else:
+            # One message for an unknown email and a wrong password: it says nothing of who
+            # has an account.
+            form.form_errors.append(_("That email and password do not match an account."))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -4,19 +4,23 @@ from civicmap.models.areas import MapCell, Postcode, Ward, WardCount
 from civicmap.models.engagement import Appreciation, Comment, Proposal, Volunteering
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
+from civicmap.models.moderation import Block, ModerationEntry, Report
 from civicmap.models.people import User
 
 __all__ = [
     "Appreciation",
+    "Block",
     "Comment",
     "Idea",
     "Initiative",
     "MapCell",
     "Message",
+    "ModerationEntry",
     "Offer",
     "Postcode",
     "Project",
     "Proposal",
+    "Report",
     "User",
     "Volunteering",
     "Ward",

@@ -49,6 +49,7 @@ class Appreciation(db.Model):
     initiative_kind: Mapped[str] = mapped_column(String(10))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     note: Mapped[str | None] = mapped_column(String(280))
+    note_hidden: Mapped[bool] = mapped_column(server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -82,6 +83,7 @@ class Comment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     body: Mapped[str] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(server_default="false")
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     author: Mapped[User] = relationship(lazy="joined")
@@ -113,6 +115,8 @@ class Proposal(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     volunteers_needed: Mapped[int] = mapped_column(Integer, server_default="0")
     status: Mapped[str] = mapped_column(String(10), server_default="open")
+    hidden: Mapped[bool] = mapped_column(server_default="false")
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

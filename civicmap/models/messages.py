@@ -27,6 +27,7 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden: Mapped[bool] = mapped_column(server_default="false")
 
     sender: Mapped[User] = relationship(foreign_keys=[sender_id], lazy="joined")
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])

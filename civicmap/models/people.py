@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of every session's and remember-me cookie's identity (get_id): raising it ends them.
     session_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # Suspended by a moderator: cannot log in or post; their content is hidden meanwhile.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    profile_hidden: Mapped[bool] = mapped_column(server_default="false")
 
     home_ward: Mapped[Ward | None] = relationship()
 

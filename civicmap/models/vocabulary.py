@@ -58,7 +58,30 @@ ROLES = {
     "admin": _l("Administrator"),
 }
 
-HIDDEN_REASONS = {"deleted": _l("Deleted by its author"), "moderated": _l("Hidden by a moderator")}
+HIDDEN_REASONS = {
+    "deleted": _l("Deleted by its author"),
+    "moderated": _l("Hidden by a moderator"),
+    "reported": _l("Hidden after reports, until a moderator reviews it"),
+    "suspended": _l("Hidden while its author's account is suspended"),
+}
+
+# What can be reported, and why.
+REPORT_TARGETS = {
+    "item": _l("Project, idea or offer"),
+    "comment": _l("Comment"),
+    "proposal": _l("Proposal"),
+    "appreciation": _l("Appreciation note"),
+    "message": _l("Message"),
+    "profile": _l("Profile"),
+}
+REPORT_REASONS = {
+    "spam": _l("Spam or advertising"),
+    "abuse": _l("Abuse or harassment"),
+    "personal": _l("Someone's personal information"),
+    "off_topic": _l("Not about the area"),
+    "other": _l("Something else (say what)"),
+}
+REPORT_STATUSES = {"open": _l("Open"), "upheld": _l("Acted on"), "dismissed": _l("Dismissed")}
 
 
 def sql_in(values) -> str:

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from civicmap import limits
-from civicmap.errors import NotFound
+from civicmap.errors import Gone, NotFound
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.limits import per_account
 from civicmap.models import User
 from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
-from civicmap.services import accounts, areas, engagement, messages
+from civicmap.services import accounts, areas, engagement, messages, moderation
 from civicmap.services import initiatives as items
 
 bp = Blueprint("people", __name__)
@@ -22,8 +22,26 @@ def profile(user_id: int):
     person = db.session.get(User, user_id)
     if person is None:
         raise NotFound(_("There is nobody with that number."))
+    viewer_moderates = current_user.is_authenticated and current_user.is_moderator
+    if (person.profile_hidden or person.suspended_at) and not viewer_moderates:
+        raise Gone(_("This profile has been hidden by a moderator."))
     contributions = items.by_author(db.session, person.id)
-    return render_template("people/profile.html", person=person, contributions=contributions)
+    blocked = current_user.is_authenticated and moderation.blocks(
+        db.session, current_user.id, person.id
+    )
+    return render_template(
+        "people/profile.html", person=person, contributions=contributions, blocked=blocked
+    )
+
+
+@bp.post("/people/<id:user_id>/<any(block, unblock):action>")
+@login_required
+def block(user_id: int, action: str):
+    change = moderation.block if action == "block" else moderation.unblock
+    change(db.session, current_user, user_id)
+    db.session.commit()
+    flash(_("Blocked.") if action == "block" else _("Unblocked."), "success")
+    return redirect(url_for("people.profile", user_id=user_id))
 
 
 @bp.get("/me")
@@ -38,6 +56,7 @@ def me():
         volunteering=engagement.volunteering_by(session, current_user.id),
         received=engagement.appreciations_received(session, current_user.id),
         unread=messages.unread_count(session, current_user.id),
+        hidden=moderation.hidden_for(session, current_user),
     )
 
 

@@ -68,12 +68,12 @@ WITH items AS (  -- stored counts (migration 0008), not a count of every item
          count(*) FILTER (WHERE p.status = 'full') AS full_proposals,
          count(*) FILTER (WHERE p.status = 'done') AS done_proposals
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
-  WHERE NOT i.hidden {only_ward} GROUP BY i.ward_id
+  WHERE NOT i.hidden AND NOT p.hidden {only_ward} GROUP BY i.ward_id
 ), vols AS (
   SELECT i.ward_id, count(*) AS volunteers
   FROM volunteerings v JOIN proposals p ON p.id = v.proposal_id
   JOIN initiatives i ON i.id = p.initiative_id
-  WHERE v.status = 'active' AND NOT i.hidden {only_ward} GROUP BY i.ward_id
+  WHERE v.status = 'active' AND NOT i.hidden AND NOT p.hidden {only_ward} GROUP BY i.ward_id
 )
 SELECT w.id, w.code, w.name, w.slug,
        coalesce(items.projects, 0) AS projects, coalesce(items.ideas, 0) AS ideas,
@@ -168,7 +168,7 @@ def proposals_needing_volunteers(session: Session, ward_id: int, limit: int = 20
         " p.volunteers_needed - count(v.id) FILTER (WHERE v.status = 'active') AS missing"
         " FROM proposals p JOIN initiatives i ON i.id = p.initiative_id"
         " LEFT JOIN volunteerings v ON v.proposal_id = p.id"
-        " WHERE i.ward_id = %(ward_id)s AND NOT i.hidden AND p.status = 'open'"
+        " WHERE i.ward_id = %(ward_id)s AND NOT i.hidden AND NOT p.hidden AND p.status = 'open'"
         " AND p.volunteers_needed > 0"
         " GROUP BY p.id, i.id ORDER BY p.created_at DESC LIMIT %(limit)s",
         {"ward_id": ward_id, "limit": limit},
@@ -188,7 +188,7 @@ UNION ALL SELECT * FROM (
 UNION ALL SELECT * FROM (
   SELECT 'proposal', p.created_at, i.id, i.kind, i.title, u.display_name
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id JOIN users u ON u.id = p.author_id
-  WHERE NOT i.hidden {only_ward} ORDER BY p.created_at DESC LIMIT %(limit)s) c
+  WHERE NOT i.hidden AND NOT p.hidden {only_ward} ORDER BY p.created_at DESC LIMIT %(limit)s) c
 ORDER BY at DESC LIMIT %(limit)s
 """
 

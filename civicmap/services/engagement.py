@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
+from civicmap.services import moderation
 from civicmap.services.refusals import flush_or_refuse
 
 ENGAGEABLE = ("project", "idea")
@@ -183,6 +184,7 @@ def volunteer(session: Session, user: User, proposal_id: int, note: str | None) 
         raise Forbidden(_l("This is hidden from the public: nothing can be added to it."))
     if proposal.author_id == user.id:
         raise Invalid(None, _l("You proposed this action, so you are already doing it."))
+    moderation.refuse_if_blocked(session, proposal.author_id, user)
     if proposal.volunteers_needed == 0:
         raise Invalid(None, _l("This proposal does not ask for volunteers."))
     if proposal.status == "full":

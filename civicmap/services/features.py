@@ -136,7 +136,7 @@ def proposal(session: Session, proposal_id: int) -> str:
     found = _run(
         session,
         f"SELECT coalesce((SELECT {PROPOSAL_FEATURE} {PROPOSAL_FROM} NOT i.hidden"
-        " AND p.id = %(id)s)::text, '')",
+        " AND NOT p.hidden AND p.id = %(id)s)::text, '')",
         {"id": proposal_id},
     )
     if not found:
@@ -172,5 +172,5 @@ def count(session: Session, collection: str) -> int:
     if collection == "wards":
         return _run(session, "SELECT count(*) FROM wards", {})
     if collection == "proposals":
-        return _run(session, f"SELECT count(*) {PROPOSAL_FROM} NOT i.hidden", {})
+        return _run(session, f"SELECT count(*) {PROPOSAL_FROM} NOT i.hidden AND NOT p.hidden", {})
     return cells.count_visible(session, (KIND_OF[collection],))

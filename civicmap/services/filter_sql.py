@@ -41,7 +41,7 @@ def where(f: Filters, subject: Subject = ITEMS, *, status: bool = True) -> tuple
     `status=False` leaves the status out, for a caller that states it itself (the map's
     layer of open proposals).
     """
-    clauses = ["NOT i.hidden"]
+    clauses = ["NOT i.hidden"] if subject.has_kind else ["NOT i.hidden AND NOT p.hidden"]
     params: dict = {}
     if subject.has_kind:
         clauses.append("i.kind = ANY(%(kinds)s)")

@@ -176,7 +176,9 @@ def by_author(session: Session, author_id: int, include_hidden: bool = False) ->
 def proposals_for(session: Session, item_id: int) -> list[Proposal]:
     return list(
         session.scalars(
-            select(Proposal).where(Proposal.initiative_id == item_id).order_by(Proposal.created_at)
+            select(Proposal)
+            .where(Proposal.initiative_id == item_id, Proposal.hidden.is_(False))
+            .order_by(Proposal.created_at)
         )
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Invalid, NotFound
 from civicmap.models import Initiative, Message, Proposal, User, Volunteering
+from civicmap.services import moderation
 
 
 def about_offer(session: Session, sender: User, offer: Initiative, body: str) -> Message:
@@ -60,7 +61,7 @@ def inbox(session: Session, user: User) -> list[Message]:
     messages = list(
         session.scalars(
             select(Message)
-            .where(Message.recipient_id == user.id)
+            .where(Message.recipient_id == user.id, Message.hidden.is_(False))
             .order_by(Message.created_at.desc())
         )
     )
@@ -84,12 +85,15 @@ def mark_read(session: Session, user: User) -> int:
 def sent(session: Session, user: User) -> list[Message]:
     return list(
         session.scalars(
-            select(Message).where(Message.sender_id == user.id).order_by(Message.created_at.desc())
+            select(Message)
+            .where(Message.sender_id == user.id, Message.hidden.is_(False))
+            .order_by(Message.created_at.desc())
         )
     )
 
 
 def _send(session: Session, sender: User, recipient_id: int, body: str, **about) -> Message:
+    moderation.refuse_if_blocked(session, recipient_id, sender)
     body = (body or "").strip()
     if not body:
         raise Invalid("body", _l("Write a message."))

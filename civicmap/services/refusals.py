@@ -21,6 +21,9 @@ BY_CONSTRAINT: dict[str, Callable[[], CivicmapError]] = {
     "uq_volunteerings_once_per_person": lambda: Conflict(
         _l("You have already volunteered for this.")
     ),
+    "uq_reports_once_per_person": lambda: Conflict(
+        _l("You have reported this already. A moderator will look at it.")
+    ),
     "uq_initiatives_one_project_per_idea": lambda: Conflict(
         _l("This idea has already become a project.")
     ),
