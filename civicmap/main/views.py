@@ -16,6 +16,11 @@ def boundary():
     return response
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
 @bp.get("/about")
 def about():
     return render_template("main/about.html")

@@ -46,6 +46,7 @@ class User(UserMixin, db.Model):
     # Suspended by a moderator: cannot log in or post; their content is hidden meanwhile.
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     profile_hidden: Mapped[bool] = mapped_column(server_default="false")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     home_ward: Mapped[Ward | None] = relationship()
 

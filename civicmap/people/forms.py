@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from civicmap.forms import BaseForm, optional_int
@@ -38,3 +45,19 @@ class MessageForm(BaseForm):
         _l("Message"), validators=[DataRequired(_l("Write a message.")), Length(max=5000)]
     )
     submit = SubmitField(_l("Send message"))
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(
+        _l("Your password, to confirm"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    with_contributions = BooleanField(
+        _l("Also delete what I published (projects, ideas, offers, comments, proposals)"),
+        description=_l(
+            "Leave this unticked to keep them on the map as “a former member”, under the open "
+            "data licence you accepted."
+        ),
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -1,8 +1,9 @@
 """People: public profiles, my civicmap, my profile and password, my messages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import orjson
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from civicmap import limits
 from civicmap.errors import Gone, NotFound
@@ -10,8 +11,8 @@ from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.limits import per_account
 from civicmap.models import User
-from civicmap.people.forms import MessageForm, PasswordForm, ProfileForm
-from civicmap.services import accounts, areas, engagement, messages, moderation
+from civicmap.people.forms import DeleteAccountForm, MessageForm, PasswordForm, ProfileForm
+from civicmap.services import accounts, areas, engagement, messages, moderation, personal_data
 from civicmap.services import initiatives as items
 
 bp = Blueprint("people", __name__)
@@ -23,6 +24,8 @@ def profile(user_id: int):
     if person is None:
         raise NotFound(_("There is nobody with that number."))
     viewer_moderates = current_user.is_authenticated and current_user.is_moderator
+    if person.deleted_at:
+        raise Gone(_("This account has been deleted by its owner."))
     if (person.profile_hidden or person.suspended_at) and not viewer_moderates:
         raise Gone(_("This profile has been hidden by a moderator."))
     contributions = items.by_author(db.session, person.id)
@@ -32,6 +35,45 @@ def profile(user_id: int):
     return render_template(
         "people/profile.html", person=person, contributions=contributions, blocked=blocked
     )
+
+
+@bp.get("/me/data.json")
+@login_required
+def my_data():
+    """Everything held about me and everything I wrote (UK GDPR right of access)."""
+    body = orjson.dumps(personal_data.export(db.session, current_user), option=orjson.OPT_INDENT_2)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-civicmap-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/me/items.geojson")
+@login_required
+def my_items():
+    body = orjson.dumps(personal_data.items_geojson(db.session, current_user))
+    response = Response(body, mimetype="application/geo+json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-civicmap-items.geojson"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    done, _result = submit(
+        form,
+        lambda: personal_data.erase(
+            db.session, user, form.password.data, form.with_contributions.data
+        ),
+    )
+    if done:
+        logout_user()
+        flash(_("Your account is deleted. Thank you for what you did here."), "success")
+        return redirect(url_for("map.index"))
+    return render_template("people/delete.html", form=form), form_status(form)
 
 
 @bp.post("/people/<id:user_id>/<any(block, unblock):action>")

@@ -52,6 +52,9 @@ def upgrade():
     op.add_column(
         "users", sa.Column("profile_hidden", sa.Boolean(), server_default="false", nullable=False)
     )
+    # An account its owner deleted (UK GDPR erasure): the row stays for what it wrote, as
+    # "a former member", with everything personal erased.
+    op.add_column("users", sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "reports",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -133,6 +136,7 @@ def downgrade():
     op.drop_index("ix_reports_status_created", table_name="reports")
     op.drop_index("ix_reports_target", table_name="reports")
     op.drop_table("reports")
+    op.drop_column("users", "deleted_at")
     op.drop_column("users", "profile_hidden")
     op.drop_column("users", "suspended_at")
     op.drop_column("appreciations", "note_hidden")
