@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from civicmap.access import ANYONE, SIGNED_IN, access
 from civicmap.auth.forms import LoginForm, SignupForm
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
@@ -15,6 +16,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@access(ANYONE)
 @signup_limit
 def signup():
     form = SignupForm()
@@ -32,6 +34,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@access(ANYONE)
 @login_limits
 def login():
     if current_user.is_authenticated:
@@ -57,6 +60,7 @@ def login():
 
 
 @bp.post("/logout")
+@access(SIGNED_IN)
 @login_required
 def logout():
     # Ends every session of this account, including copies of this one's cookie: a session is

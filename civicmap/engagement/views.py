@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap import limits
+from civicmap.access import AUTHOR, SIGNED_IN, access
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
@@ -38,6 +39,7 @@ def _item(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/appreciate")
+@access(SIGNED_IN)
 @per_account(limits.ENGAGEMENT)
 @login_required
 def appreciate(plural: str, item_id: int):
@@ -53,6 +55,7 @@ def appreciate(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/unappreciate")
+@access(SIGNED_IN)
 @per_account(limits.ENGAGEMENT)
 @login_required
 def unappreciate(plural: str, item_id: int):
@@ -68,6 +71,7 @@ def unappreciate(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/comments")
+@access(SIGNED_IN)
 @per_account(limits.COMMENTS)
 @login_required
 def comment(plural: str, item_id: int):
@@ -85,6 +89,7 @@ def comment(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/proposals")
+@access(SIGNED_IN)
 @per_account(limits.PROPOSALS)
 @login_required
 def propose(plural: str, item_id: int):
@@ -107,6 +112,7 @@ def propose(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/contact")
+@access(SIGNED_IN)
 @per_account(limits.MESSAGES)
 @login_required
 def contact(plural: str, item_id: int):
@@ -128,6 +134,7 @@ def _proposal_item(proposal_id: int):
 
 
 @bp.post("/proposals/<id:proposal_id>/volunteer")
+@access(SIGNED_IN)
 @per_account(limits.ENGAGEMENT)
 @login_required
 def volunteer(proposal_id: int):
@@ -144,6 +151,7 @@ def volunteer(proposal_id: int):
 
 
 @bp.post("/proposals/<id:proposal_id>/withdraw")
+@access(SIGNED_IN)
 @per_account(limits.ENGAGEMENT)
 @login_required
 def withdraw(proposal_id: int):
@@ -159,6 +167,7 @@ def withdraw(proposal_id: int):
 
 
 @bp.post("/proposals/<id:proposal_id>/status/<any(done, withdrawn):status>")
+@access(AUTHOR)
 @login_required
 def proposal_status(proposal_id: int, status: str):
     proposal, item = _proposal_item(proposal_id)
@@ -173,6 +182,7 @@ def proposal_status(proposal_id: int, status: str):
 
 
 @bp.post("/proposals/<id:proposal_id>/message/<id:user_id>")
+@access(AUTHOR)
 @per_account(limits.MESSAGES)
 @login_required
 def message_volunteer(proposal_id: int, user_id: int):

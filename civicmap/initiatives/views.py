@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap import limits
+from civicmap.access import AUTHOR, MODERATOR, SIGNED_IN, access
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.geo import point_of
@@ -35,6 +36,7 @@ def _fields(form) -> dict:
 
 
 @bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
+@access(SIGNED_IN)
 @per_account(limits.ITEMS)
 @login_required
 def new(plural: str):
@@ -61,6 +63,7 @@ def show(plural: str, item_id: int):
 
 
 @bp.route(f"/{KINDS}/<id:item_id>/edit", methods=["GET", "POST"])
+@access(AUTHOR)
 @login_required
 def edit(plural: str, item_id: int):
     kind = KIND_OF[plural]
@@ -96,6 +99,7 @@ def edit(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/delete")
+@access(AUTHOR)
 @login_required
 def delete(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
@@ -106,6 +110,7 @@ def delete(plural: str, item_id: int):
 
 
 @bp.post(f"/{KINDS}/<id:item_id>/moderate")
+@access(MODERATOR)
 @login_required
 def moderate(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
@@ -117,6 +122,7 @@ def moderate(plural: str, item_id: int):
 
 
 @bp.post("/ideas/<id:item_id>/make-project")
+@access(AUTHOR)
 @per_account(limits.ITEMS)
 @login_required
 def make_project(item_id: int):

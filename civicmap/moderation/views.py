@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civicmap import limits
+from civicmap.access import AUTHOR, MODERATOR, SIGNED_IN, access
 from civicmap.errors import Forbidden
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
@@ -32,6 +33,7 @@ TARGET = "<any(item, comment, proposal, appreciation, message, profile):kind>/<i
 
 
 @bp.route(f"/report/{TARGET}", methods=["GET", "POST"])
+@access(SIGNED_IN)
 @per_account(limits.REPORTS)
 @login_required
 def report(kind: str, target_id: int):
@@ -78,6 +80,7 @@ def queue():
 
 
 @bp.post(f"/moderation/{TARGET}/<any(hide, restore, dismiss):action>")
+@access(MODERATOR)
 @login_required
 def decide(kind: str, target_id: int, action: str):
     form = DecisionForm()
@@ -96,6 +99,7 @@ def decide(kind: str, target_id: int, action: str):
 
 
 @bp.post("/moderation/people/<id:user_id>/<any(suspend, unsuspend):action>")
+@access(MODERATOR)
 @login_required
 def suspension(user_id: int, action: str):
     form = DecisionForm()
@@ -146,6 +150,7 @@ def log_csv():
 
 
 @bp.post(f"/me/review/{TARGET}")
+@access(AUTHOR)
 @login_required
 def ask_for_review(kind: str, target_id: int):
     moderation.ask_for_review(db.session, current_user, kind, target_id)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from civicmap import limits
+from civicmap.access import RECIPIENT, SIGNED_IN, access
 from civicmap.errors import Gone, NotFound
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
@@ -59,6 +60,7 @@ def my_items():
 
 
 @bp.route("/me/delete", methods=["GET", "POST"])
+@access(SIGNED_IN)
 @login_required
 def delete_account():
     form = DeleteAccountForm()
@@ -77,6 +79,7 @@ def delete_account():
 
 
 @bp.post("/people/<id:user_id>/<any(block, unblock):action>")
+@access(SIGNED_IN)
 @login_required
 def block(user_id: int, action: str):
     change = moderation.block if action == "block" else moderation.unblock
@@ -103,6 +106,7 @@ def me():
 
 
 @bp.route("/me/profile", methods=["GET", "POST"])
+@access(SIGNED_IN)
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user)
@@ -128,6 +132,7 @@ def edit_profile():
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
+@access(SIGNED_IN)
 @login_required
 def change_password():
     form = PasswordForm()
@@ -157,6 +162,7 @@ def inbox():
 
 
 @bp.post("/me/messages/read")
+@access(SIGNED_IN)
 @login_required
 def mark_read():
     messages.mark_read(db.session, current_user)
@@ -165,6 +171,7 @@ def mark_read():
 
 
 @bp.post("/me/messages/<id:message_id>/reply")
+@access(RECIPIENT)
 @per_account(limits.MESSAGES)
 @login_required
 def reply(message_id: int):
