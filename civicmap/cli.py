@@ -19,10 +19,11 @@ people_cli = AppGroup("people", help="Accounts and roles.")
 @people_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(list(ROLES)))
-def set_role_command(email: str, role: str) -> None:
+@click.option("--reason", default="", help="Why (kept in the moderation log).")
+def set_role_command(email: str, role: str, reason: str) -> None:
     """Appoint a council officer, moderator or admin (or make them a resident again)."""
     try:
-        user = accounts.set_role(db.session, email, role)
+        user = accounts.set_role(db.session, email, role, reason=reason)
         db.session.commit()
     except Invalid as exc:
         db.session.rollback()

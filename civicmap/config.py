@@ -34,6 +34,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
     # Forms are small: a larger body is refused (413) before it is read into a worker's memory.
+    # A sign-up or new item sent sooner than this after its form was shown is a script's.
+    HUMAN_MIN_SECONDS = float(os.environ.get("CIVICMAP_HUMAN_MIN_SECONDS", "3"))
     # Reports from this many different people hide a thing until a moderator reviews it.
     AUTO_HIDE_REPORTS = int(os.environ.get("CIVICMAP_AUTO_HIDE_REPORTS", "3"))
     MAX_CONTENT_LENGTH = int(os.environ.get("CIVICMAP_MAX_BODY_BYTES", str(1024 * 1024)))
@@ -71,4 +73,5 @@ class TestConfig(Config):
     )
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so signed cookies are reproducible in tests
     RATELIMIT_ENABLED = False
+    HUMAN_MIN_SECONDS = 0  # tests post at once; tests/test_public_safety.py switches it on
     TILE_URL = ""  # tests never reach the network: maps draw on a plain background

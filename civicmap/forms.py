@@ -4,14 +4,16 @@ the refusal beside its field), the status of a form that was not accepted, and c
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import DBAPIError
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField, ValidationError
 
 from civicmap.errors import CivicmapError, Conflict, Invalid
 from civicmap.extensions import db
@@ -42,6 +44,43 @@ class BaseForm(FlaskForm):
                 filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
                 return unbound_field.bind(form=form, filters=filters, **options)
             return unbound_field.bind(form=form, **options)
+
+
+class HumanCheck:
+    """For sign-up and new items, the forms scripts fill: a honeypot field hidden from people
+    and screen readers (a bot fills every field), and a signed time the form was shown (a bot
+    posts in under HUMAN_MIN_SECONDS). A person never notices either."""
+
+    nickname = StringField(
+        _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
+    shown_at = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.shown_at.data = _stamps().dumps(time.time())
+
+    def validate_nickname(self, field):
+        if field.data:
+            raise ValidationError(_l("Please leave the last field empty."))
+
+    def validate_shown_at(self, field):
+        least = current_app.config["HUMAN_MIN_SECONDS"]
+        if not least:
+            return
+        try:
+            shown = float(_stamps().loads(field.data or "", max_age=24 * 3600))
+        except BadData:
+            raise ValidationError(_l("The form was too old. Please send it again.")) from None
+        if time.time() - shown < least:
+            raise ValidationError(
+                _l("That was very quick. Please check the form and send it again.")
+            )
+
+
+def _stamps() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="form-shown-at")
 
 
 def optional_int(value):

@@ -78,10 +78,20 @@ def test_the_dashboard_is_for_officers_only(as_person, session):
 
 def test_admins_appoint_officers_with_a_command(cli, session):
     user = make_user(session, email="sam@example.org")
-    result = cli.invoke(args=["people", "set-role", "SAM@example.org", "officer"])
+    result = cli.invoke(
+        args=["people", "set-role", "SAM@example.org", "officer", "--reason", "New in post"]
+    )
     assert result.exit_code == 0, result.output
     session.refresh(user)
     assert user.role == "officer"
+    from civicmap.models import ModerationEntry
+
+    entry = session.scalar(select(ModerationEntry))
+    assert (entry.action, entry.target_id, entry.reason) == (
+        "role: resident -> officer",
+        user.id,
+        "New in post",
+    )
     refused = cli.invoke(args=["people", "set-role", "nobody@example.org", "officer"])
     assert refused.exit_code != 0 and "No account has the email" in refused.output
 

@@ -340,3 +340,47 @@ def test_comments_are_limited_per_account(limited_app, session, person):
         for n in range(allowed + 1)
     ]
     assert statuses[:allowed] == [302] * allowed and statuses[-1] == 429
+
+
+# --- forms scripts fill -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def human_check(app):
+    app.config["HUMAN_MIN_SECONDS"] = 3
+    yield
+    app.config["HUMAN_MIN_SECONDS"] = 0
+
+
+def _signup_form(visitor):
+    page = visitor.get("/signup").get_data(as_text=True)
+    shown_at = re.search(r'name="shown_at"[^>]* value="([^"]+)"', page)[1]
+    return page, {
+        "email": "quick@example.org",
+        "display_name": "Quick",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "shown_at": shown_at,
+    }
+
+
+def test_a_form_sent_at_once_or_with_the_honeypot_filled_is_refused(
+    visitor, session, human_check, monkeypatch
+):
+    page, data = _signup_form(visitor)
+    assert 'class="hp" aria-hidden="true"' in page and 'tabindex="-1"' in page
+    at_once = visitor.post("/signup", data)
+    assert at_once.status_code == 422 and "very quick" in at_once.get_data(as_text=True)
+    assert 'value="quick@example.org"' in at_once.get_data(as_text=True)  # kept
+    import time
+
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 5)  # five seconds later
+    assert visitor.post("/signup", data | {"nickname": "bot"}).status_code == 422
+    assert visitor.post("/signup", data).status_code == 302
+
+
+def test_a_form_without_its_shown_time_is_refused(visitor, session, human_check):
+    _page, data = _signup_form(visitor)
+    data.pop("shown_at")
+    assert visitor.post("/signup", data).status_code == 422

@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from civicmap.forms import BaseForm
+from civicmap.forms import BaseForm, HumanCheck
 
 
-class SignupForm(BaseForm):
+class SignupForm(HumanCheck, BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[

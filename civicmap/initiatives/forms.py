@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from civicmap.forms import BaseForm, optional_int
+from civicmap.forms import BaseForm, HumanCheck, optional_int
 from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
 
 
@@ -12,7 +12,7 @@ def choices(labels: dict) -> list[tuple[str, str]]:
     return list(labels.items())
 
 
-class ItemForm(BaseForm):
+class ItemForm(HumanCheck, BaseForm):
     title = StringField(
         _l("Title"),
         validators=[

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from civicmap.errors import Invalid
-from civicmap.models import User, Ward
+from civicmap.models import ModerationEntry, User, Ward
 from civicmap.services.tags import parse_tags
 
 MIN_PASSWORD_LENGTH = 10
@@ -95,11 +95,20 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     session.flush()
 
 
-def set_role(session: Session, email: str, role: str) -> User:
-    """Appoint an officer, moderator or admin (or make them a resident again)."""
+def set_role(session: Session, email: str, role: str, reason: str = "") -> User:
+    """Appoint an officer, moderator or admin (or make them a resident again); the change goes
+    in the moderation log (done from the command line: no actor in the site)."""
     user = find_by_email(session, email)
     if user is None:
         raise Invalid("email", _l("No account has the email %(email)s.", email=email))
-    user.role = role
+    before, user.role = user.role, role
+    session.add(
+        ModerationEntry(
+            action=f"role: {before} -> {role}",
+            target_kind="profile",
+            target_id=user.id,
+            reason=reason.strip() or "flask people set-role",
+        )
+    )
     session.flush()
     return user
