@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
@@ -48,7 +48,10 @@ def error_response(status: int, title: str, detail: str):
     page = render_template(
         "errors/error.html", status=status, title=title, detail=detail, kept=kept, back=_back()
     )
-    return page, status
+    response = make_response(page, status)
+    # A 404 or 410 is cacheable by default: a page restored by a moderator must show at once.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _back() -> str | None:

@@ -54,7 +54,8 @@ def report(kind: str, target_id: int):
     back = safe_next(request.args.get("next"))
     if done:
         flash(_("Thank you. A moderator will look at it."), "success")
-        return redirect(back)
+        # Hidden by this very report (the third): its page would only say it is gone.
+        return redirect(url_for("map.index") if moderation.is_hidden(kind, thing) else back)
     page = render_template("moderation/report.html", form=form, kind=kind, thing=thing, back=back)
     return page, form_status(form)
 
