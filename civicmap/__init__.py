@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from civicmap.main.views import bp as main_bp
     from civicmap.map.views import bp as map_bp
     from civicmap.moderation.views import bp as moderation_bp
+    from civicmap.notifications.views import bp as notifications_bp
     from civicmap.officers.views import bp as officers_bp
     from civicmap.ogc.views import bp as ogc_bp
     from civicmap.opendata.views import bp as opendata_bp
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         initiatives_bp,
         engagement_bp,
         moderation_bp,
+        notifications_bp,
         officers_bp,
         opendata_bp,
         api_bp,

@@ -10,6 +10,7 @@ SIGNED_IN = "signed-in"  # any logged-in person who is not suspended
 AUTHOR = "author"  # the person who wrote the thing (or proposed the action)
 RECIPIENT = "recipient"  # the person a message was sent to
 MODERATOR = "moderator"  # moderators and administrators
+OFFICER = "officer"  # council officers and administrators
 
 
 def access(who: str):

@@ -16,6 +16,8 @@ def context_processor() -> dict:
         "item_url": item_url,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,
+        "unread_notifications": unread_notifications,
+        "is_following": is_following,
         "field_aria": field_aria,
         "get_locale": get_locale,
         "site_name": current_app.config["SITE_NAME"],
@@ -55,3 +57,20 @@ def area_bounds() -> list[float]:
     from civicmap.services.areas import extent
 
     return extent(db.session)
+
+
+def unread_notifications() -> int:
+    """For the header's count: asked only on pages of a logged-in person."""
+    from flask_login import current_user
+
+    from civicmap.services.notifications import unread_count
+
+    return unread_count(db.session, current_user.id)
+
+
+def is_following(kind: str, target_id: int) -> bool:
+    from flask_login import current_user
+
+    from civicmap.services.notifications import follows
+
+    return follows(db.session, current_user, kind, target_id)

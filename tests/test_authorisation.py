@@ -135,6 +135,8 @@ def expected(policy: str, role: str) -> str:
         return "allowed"
     if policy == access.MODERATOR:
         return "allowed" if role in ("moderator", "admin") else "refused"
+    if policy == access.OFFICER:
+        return "allowed" if role in ("officer", "admin") else "refused"
     if policy in (access.AUTHOR, access.RECIPIENT):
         return "allowed" if role == "author" else "refused"
     raise AssertionError(policy)

@@ -269,3 +269,52 @@ def test_two_people_saving_one_item_at_once_lose_nothing(app, live_server, clean
     assert kept in refused.text  # the refused editor's text is still in the form
     assert "What is saved now" in refused.text and saved in refused.text
     assert scalar(app, "SELECT description FROM initiatives WHERE id = :i", i=item_id) == saved
+
+
+def test_two_withdrawals_and_three_waiting_never_over_fill(app, live_server, project):
+    proposal = Proposal(
+        initiative_id=project.id,
+        initiative_kind="project",
+        author_id=project.author_id,
+        action="Two places only",
+        volunteers_needed=2,
+        status="open",
+    )
+    (proposal_id,) = committed(app, proposal)
+    people = crowd(app, live_server, 5)
+    tokens = {p.id: p.token(f"/projects/{project.id}") for p in people}
+    url = f"/proposals/{proposal_id}"
+    for person in people[:2]:
+        assert person.post(f"{url}/volunteer", {"note": ""}, tokens[person.id]).status_code == 302
+    for person in people[2:]:  # full now: three join the waiting list, in order
+        assert person.post(f"{url}/wait", {}, tokens[person.id]).status_code == 302
+    responses = at_once(people[:2], lambda p: p.post(f"{url}/withdraw", {}, tokens[p.id]))
+    assert statuses(responses) == {302: 2}
+    active = scalar(
+        app,
+        "SELECT array_agg(user_id ORDER BY user_id) FROM volunteerings"
+        " WHERE proposal_id = :p AND status = 'active'",
+        p=proposal_id,
+    )
+    assert active == sorted(p.id for p in people[2:4])  # the first two waiting moved up
+    assert scalar(app, "SELECT status FROM proposals WHERE id = :p", p=proposal_id) == "full"
+    waiting = "SELECT count(*) FROM volunteerings WHERE proposal_id = :p AND status = 'waiting'"
+    assert scalar(app, waiting, p=proposal_id) == 1
+    told = "SELECT count(*) FROM notifications WHERE event = 'moved_up'"
+    assert scalar(app, told) == 2
+
+
+def test_the_waiting_list_is_only_for_full_proposals(app, live_server, project):
+    proposal = Proposal(
+        initiative_id=project.id,
+        initiative_kind="project",
+        author_id=project.author_id,
+        action="Plenty of room",
+        volunteers_needed=5,
+        status="open",
+    )
+    (proposal_id,) = committed(app, proposal)
+    (person,) = crowd(app, live_server, 1)
+    token = person.token(f"/projects/{project.id}")
+    refused = person.post(f"/proposals/{proposal_id}/wait", {}, token)
+    assert refused.status_code == 409 and "volunteer instead" in refused.text

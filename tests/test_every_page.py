@@ -14,7 +14,7 @@ from civicmap.models import Comment, Message, Proposal
 from tests.conftest import Visitor
 from tests.factories import ACRE_LANE, make_initiative, make_user
 
-PYTHON = re.compile(r"<built-in|object at 0x|\{\{|\{%|\bNone\b(?!\s+yet)|Undefined")
+PYTHON = re.compile(r"<built-in|object at 0x|\{\{|\{%|\bNone\b(?!\s+(yet|right now))|Undefined")
 SKIP = ("static", "api.openapi")  # files, and a document whose values are JSON's
 
 

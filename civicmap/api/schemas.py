@@ -8,7 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, PROPOSAL_STATUSES
+from civicmap.models.vocabulary import (
+    CATEGORIES,
+    OFFER_TYPES,
+    PROPOSAL_STATUSES,
+    RESPONSE_STATUSES,
+)
 
 Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
 
@@ -36,6 +41,13 @@ class WardRef(BaseModel):
     slug: str
 
 
+class CouncilResponse(BaseModel):
+    status: Literal[tuple(RESPONSE_STATUSES)]  # type: ignore[valid-type]
+    team: str
+    text: str
+    at: datetime
+
+
 class ItemProperties(BaseModel):
     kind: Literal["project", "idea", "offer"]
     title: str
@@ -52,6 +64,9 @@ class ItemProperties(BaseModel):
     offer_type: Literal[tuple(OFFER_TYPES)] | None = None  # type: ignore[valid-type]
     skills: list[str] | None = None
     availability: str | None = None
+    council_response: CouncilResponse | None = Field(
+        None, description="The council's newest official response, if it has answered."
+    )
 
 
 class ItemFeature(BaseModel):

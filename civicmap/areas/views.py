@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from civicmap.areas.feeds import atom
 from civicmap.extensions import db
 from civicmap.filters import Filters
-from civicmap.services import areas, browse
+from civicmap.services import areas, browse, responses
 
 bp = Blueprint("areas", __name__)
 FEED_SIZE = 50
@@ -42,6 +42,7 @@ def ward(slug: str):
         skills=areas.skills_offered(session, ward.id),
         activity=areas.recent_activity(session, ward.id),
         bbox=areas.ward_bbox(session, ward.id),
+        council_responses=responses.in_ward(session, ward.id),
     )
 
 

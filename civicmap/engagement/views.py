@@ -150,6 +150,22 @@ def volunteer(proposal_id: int):
     )
 
 
+@bp.post("/proposals/<id:proposal_id>/wait")
+@access(SIGNED_IN)
+@per_account(limits.ENGAGEMENT)
+@login_required
+def wait(proposal_id: int):
+    proposal, item = _proposal_item(proposal_id)
+    return _act(
+        item,
+        "volunteer_form",
+        VolunteerForm(),
+        lambda: engagement.wait_for_a_place(db.session, current_user, proposal.id),
+        _("You are on the waiting list: you will be told if a place comes free."),
+        f"proposal-{proposal.id}",
+    )
+
+
 @bp.post("/proposals/<id:proposal_id>/withdraw")
 @access(SIGNED_IN)
 @per_account(limits.ENGAGEMENT)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
 from civicmap.people.forms import MessageForm
-from civicmap.services import engagement
+from civicmap.services import engagement, responses
 from civicmap.services import initiatives as items
 
 
@@ -18,6 +18,10 @@ def render_item(item, status: int = 200, **forms):
     forms.setdefault("proposal_form", ProposalForm(formdata=None))
     forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
     forms.setdefault("message_form", MessageForm(formdata=None))
+    if current_user.is_authenticated and current_user.is_officer:
+        from civicmap.officers.forms import ResponseForm  # officers only: their form
+
+        forms.setdefault("response_form", ResponseForm(formdata=None))
     session = db.session
     # An idea that became a project keeps its discussion: the project shows both.
     from_idea = items.source_idea(session, item)  # None once the idea is hidden or deleted
@@ -31,7 +35,9 @@ def render_item(item, status: int = 200, **forms):
         "comments": engagement.discussion(session, discussion_ids),
         "proposals": proposals,
         "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
+        "waiting": engagement.waiting_for(session, current_user, [p.id for p in proposals]),
         "from_idea": from_idea,
+        "council_response": responses.latest(session, item.id),
         "became_project": items.project_from_idea(session, item.id)
         if item.kind == "idea"
         else None,

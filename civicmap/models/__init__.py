@@ -5,18 +5,22 @@ from civicmap.models.engagement import Appreciation, Comment, Proposal, Voluntee
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
 from civicmap.models.moderation import Block, ModerationEntry, Report
+from civicmap.models.notifications import Follow, Notification, OfficialResponse
 from civicmap.models.people import User
 
 __all__ = [
     "Appreciation",
     "Block",
     "Comment",
+    "Follow",
     "Idea",
     "Initiative",
     "MapCell",
     "Message",
     "ModerationEntry",
+    "Notification",
     "Offer",
+    "OfficialResponse",
     "Postcode",
     "Project",
     "Proposal",

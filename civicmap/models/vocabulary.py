@@ -49,7 +49,11 @@ PROPOSAL_STATUSES = {
     "withdrawn": _l("Withdrawn"),
 }
 
-VOLUNTEERING_STATUSES = {"active": _l("Volunteering"), "withdrawn": _l("Withdrawn")}
+VOLUNTEERING_STATUSES = {
+    "active": _l("Volunteering"),
+    "withdrawn": _l("Withdrawn"),
+    "waiting": _l("On the waiting list"),
+}
 
 ROLES = {
     "resident": _l("Resident"),
@@ -63,6 +67,16 @@ HIDDEN_REASONS = {
     "moderated": _l("Hidden by a moderator"),
     "reported": _l("Hidden after reports, until a moderator reviews it"),
     "suspended": _l("Hidden while its author's account is suspended"),
+}
+
+# The council's answer to a project or an idea (an officer's official response).
+RESPONSE_STATUSES = {
+    "received": _l("Received"),
+    "considering": _l("Under consideration"),
+    "supporting": _l("The council is supporting this"),
+    "referred": _l("Referred to a council service"),
+    "not_possible": _l("Not possible"),
+    "done": _l("Done"),
 }
 
 # What can be reported, and why.

@@ -1,14 +1,21 @@
-"""Council officers: wards compared side by side (exports are on the open data page)."""
+"""Council officers: wards compared side by side, and the council's official responses (exports
+are on the open data page)."""
 
 from functools import wraps
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from civicmap.access import OFFICER, access
 from civicmap.errors import Forbidden
 from civicmap.extensions import db
-from civicmap.services import areas
+from civicmap.forms import form_status, submit
+from civicmap.initiatives.page import render_item
+from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
+from civicmap.officers.forms import ResponseForm
+from civicmap.services import areas, responses
+from civicmap.services import initiatives as items
 
 bp = Blueprint("officers", __name__)
 
@@ -37,3 +44,21 @@ def dashboard():
         skills=areas.skills_offered(db.session),
         months=areas.new_per_month(db.session),
     )
+
+
+@bp.post(f"/officers/respond/{KINDS}/<id:item_id>")
+@access(OFFICER)
+@officers_only
+def respond(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
+    form = ResponseForm()
+    done, _response = submit(
+        form,
+        lambda: responses.respond(
+            db.session, current_user, item, form.status.data, form.team.data, form.body.data
+        ),
+    )
+    if done:
+        flash(_("The council's response is published."), "success")
+        return redirect(f"{item_url(item)}#council-response")
+    return render_item(item, status=form_status(form), response_form=form)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
-from civicmap.services import moderation
+from civicmap.services import moderation, notifications
 from civicmap.services.refusals import flush_or_refuse
 
 ENGAGEABLE = ("project", "idea")
@@ -39,6 +39,7 @@ def appreciate(session: Session, user: User, item: Initiative, note: str | None)
     )
     session.add(appreciation)
     flush_or_refuse(session)  # two at once from one person: the unique constraint decides
+    notifications.tell(session, "appreciation", user.id, item.id, also=[item.author_id])
     return appreciation
 
 
@@ -89,6 +90,9 @@ def comment(
     )
     session.add(new)
     session.flush()
+    notifications.tell(
+        session, "comment", user.id, item.id, also=[item.author_id], followers_of=("item", item.id)
+    )
     return new
 
 
@@ -143,6 +147,9 @@ def propose(
     )
     session.add(proposal)
     session.flush()
+    notifications.tell(
+        session, "proposal", user.id, item.id, also=[item.author_id], followers_of=("item", item.id)
+    )
     return proposal
 
 
@@ -210,7 +217,41 @@ def volunteer(session: Session, user: User, proposal_id: int, note: str | None) 
     # it whatever the code path, and marks the proposal full or open again.
     flush_or_refuse(session)
     session.refresh(proposal)
+    # Volunteers follow what they help with; the proposer hears of each.
+    notifications.follow(session, user, "item", proposal.initiative_id)
+    notifications.tell(
+        session, "volunteer", user.id, proposal.initiative_id, also=[proposal.author_id]
+    )
     return volunteering
+
+
+def wait_for_a_place(session: Session, user: User, proposal_id: int) -> int:
+    """Join a full proposal's waiting list; the database moves the first waiting up when a
+    place comes free (migration 0014). Returns the person's place in the queue."""
+    proposal = get_proposal(session, proposal_id, lock=True)
+    if proposal.author_id == user.id:
+        raise Invalid(None, _l("You proposed this action, so you are already doing it."))
+    moderation.refuse_if_blocked(session, proposal.author_id, user)
+    if proposal.status != "full":
+        raise Conflict(_l("There is a place free: volunteer instead."))
+    existing = session.scalar(
+        select(Volunteering).where(
+            Volunteering.proposal_id == proposal.id, Volunteering.user_id == user.id
+        )
+    )
+    if existing and existing.status in ("active", "waiting"):
+        raise Conflict(_l("You are already volunteering or waiting for this."))
+    if existing:
+        existing.status = "waiting"
+        existing.created_at = func.now()  # to the back of the queue
+    else:
+        session.add(Volunteering(proposal_id=proposal.id, user_id=user.id, status="waiting"))
+    flush_or_refuse(session)
+    return session.scalar(
+        select(func.count()).where(
+            Volunteering.proposal_id == proposal.id, Volunteering.status == "waiting"
+        )
+    )
 
 
 def withdraw_volunteering(session: Session, user: User, proposal_id: int) -> None:
@@ -219,14 +260,46 @@ def withdraw_volunteering(session: Session, user: User, proposal_id: int) -> Non
         select(Volunteering).where(
             Volunteering.proposal_id == proposal.id,
             Volunteering.user_id == user.id,
-            Volunteering.status == "active",
+            Volunteering.status.in_(("active", "waiting")),
         )
     )
     if volunteering is None:
         raise NotFound(_l("You are not volunteering for this."))
-    volunteering.status = "withdrawn"  # the database opens a full proposal again (0009)
+    # Who the database will move up if a place frees (the same order as migration 0014; the
+    # proposal's lock keeps the queue still meanwhile).
+    first_waiting = session.scalar(
+        select(Volunteering)
+        .where(Volunteering.proposal_id == proposal.id, Volunteering.status == "waiting")
+        .order_by(Volunteering.created_at, Volunteering.id)
+        .limit(1)
+    )
+    volunteering.status = "withdrawn"  # 0009 opens a full proposal again, 0014 moves one up
     session.flush()
     session.refresh(proposal)
+    if first_waiting is not None:
+        session.refresh(first_waiting)
+        if first_waiting.status == "active":
+            notifications.tell(
+                session, "moved_up", None, proposal.initiative_id, also=[first_waiting.user_id]
+            )
+    notifications.tell(
+        session, "withdraw", user.id, proposal.initiative_id, also=[proposal.author_id]
+    )
+
+
+def waiting_for(session: Session, user, proposal_ids: list[int]) -> set[int]:
+    """The proposals among these whose waiting list this person is on."""
+    if not user.is_authenticated or not proposal_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Volunteering.proposal_id).where(
+                Volunteering.proposal_id.in_(proposal_ids),
+                Volunteering.user_id == user.id,
+                Volunteering.status == "waiting",
+            )
+        )
+    )
 
 
 def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:

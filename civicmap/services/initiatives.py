@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
 from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
+from civicmap.services import notifications
 from civicmap.services.tags import parse_tags
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
@@ -53,6 +54,9 @@ def create(
     _place(session, item, placement)
     session.add(item)
     _flush_placed(session, area)
+    # Its author follows it; the people following its ward hear of it.
+    notifications.follow(session, author, "item", item.id)
+    notifications.tell(session, "new_item", author.id, item.id, followers_of=("ward", item.ward_id))
     return item
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Invalid, NotFound
 from civicmap.models import Initiative, Message, Proposal, User, Volunteering
-from civicmap.services import moderation
+from civicmap.services import moderation, notifications
 
 
 def about_offer(session: Session, sender: User, offer: Initiative, body: str) -> Message:
@@ -100,6 +100,9 @@ def _send(session: Session, sender: User, recipient_id: int, body: str, **about)
     message = Message(sender_id=sender.id, recipient_id=recipient_id, body=body, **about)
     session.add(message)
     session.flush()
+    notifications.tell(
+        session, "message", sender.id, about.get("initiative_id"), also=[recipient_id]
+    )
     return message
 
 

@@ -23,6 +23,7 @@ from civicmap.models import (
     User,
 )
 from civicmap.models.vocabulary import REPORT_REASONS
+from civicmap.services import notifications
 from civicmap.services.refusals import flush_or_refuse
 
 
@@ -133,6 +134,7 @@ def report(
             f"{reporters} reports from different people; pending review",
         )
         session.flush()
+        _tell_author(session, kind, thing)
     return made
 
 
@@ -192,6 +194,14 @@ def decide(
     )
     _log(session, moderator, action, kind, target_id, reason)
     session.flush()
+    if action == "hide":
+        _tell_author(session, kind, thing)
+
+
+def _tell_author(session: Session, kind: str, thing) -> None:
+    """Its author hears that something of theirs was hidden (and finds why on /me)."""
+    item_id = thing.id if kind == "item" else getattr(thing, "initiative_id", None)
+    notifications.tell(session, "hidden", None, item_id, also=[author_of(kind, thing)])
 
 
 SUSPENDABLE = (("item", Initiative), ("comment", Comment), ("proposal", Proposal))

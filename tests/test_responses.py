@@ -1,0 +1,58 @@
+"""The council answers: an officer's official response shows at the top of the item, on its
+ward's page and in the API and OGC properties, and its author and followers are told."""
+
+from sqlalchemy import select
+
+from civicmap.models import Follow, Notification, OfficialResponse
+from tests.factories import ACRE_LANE, make_initiative
+
+
+def respond(visitor, item, **data):
+    values = {
+        "status": "referred",
+        "team": "Parks and open spaces",
+        "body": "We have passed this to the parks team, who will visit in May.",
+    } | data
+    return visitor.post(f"/officers/respond/ideas/{item.id}", values)
+
+
+def test_an_officer_answers_and_everyone_concerned_sees_it(as_person, session, visitor):
+    officer, _ = as_person(role="officer")
+    _author_visitor, author = as_person()
+    fan_visitor, fan = as_person()
+    item = make_initiative(session, kind="idea", at=ACRE_LANE, author=author, title="Benches")
+    session.add(Follow(user_id=fan.id, target_kind="item", target_id=item.id))
+    session.commit()
+    assert "Answer for the council" in officer.get(f"/ideas/{item.id}").get_data(as_text=True)
+    assert respond(officer, item).status_code == 302
+    page = visitor.get(f"/ideas/{item.id}").get_data(as_text=True)
+    assert "The council&#39;s response" in page or "The council's response" in page
+    assert "Referred to a council service" in page and "Parks and open spaces" in page
+    assert "Answer for the council" not in page  # the form is for officers only
+    ward = visitor.get("/areas/brixton-acre-lane").get_data(as_text=True)
+    assert "Benches" in ward and "Referred to a council service" in ward
+    feature = visitor.get(f"/api/v1/ideas/{item.id}").get_json()
+    assert feature["properties"]["council_response"]["status"] == "referred"
+    ogc = visitor.get("/ogc/collections/ideas/items", query_string={"f": "json"}).get_json()
+    assert ogc["features"][0]["properties"]["council_response"]["team"] == "Parks and open spaces"
+    told = session.scalars(select(Notification.user_id).where(Notification.event == "response"))
+    assert set(told) == {author.id, fan.id}
+    assert "The council responded to Benches" in fan_visitor.get("/me/notifications").get_data(
+        as_text=True
+    )
+
+
+def test_only_officers_answer_and_an_empty_answer_is_refused(as_person, session):
+    resident, _ = as_person()
+    officer, _ = as_person(role="officer")
+    item = make_initiative(session, kind="idea", at=ACRE_LANE)
+    assert respond(resident, item).status_code == 403
+    refused = respond(officer, item, body="  ", team="Highways")
+    assert refused.status_code == 422 and 'value="Highways"' in refused.get_data(as_text=True)
+    assert session.scalar(select(OfficialResponse)) is None
+
+
+def test_items_without_a_response_say_nothing_of_one(visitor, session):
+    item = make_initiative(session, kind="idea", at=ACRE_LANE)
+    feature = visitor.get(f"/api/v1/ideas/{item.id}").get_json()
+    assert feature["properties"]["council_response"] is None
