@@ -56,3 +56,48 @@ def test_items_without_a_response_say_nothing_of_one(visitor, session):
     item = make_initiative(session, kind="idea", at=ACRE_LANE)
     feature = visitor.get(f"/api/v1/ideas/{item.id}").get_json()
     assert feature["properties"]["council_response"] is None
+
+
+def test_the_dashboard_shows_where_the_council_has_still_to_answer(as_person, session):
+    import re
+
+    from sqlalchemy import update
+
+    from civicmap.models import Initiative, Proposal
+
+    officer, _ = as_person(role="officer")
+    answered = make_initiative(session, kind="idea", at=ACRE_LANE)
+    waiting = make_initiative(session, kind="project", at=ACRE_LANE)
+    make_initiative(session, kind="offer", at=ACRE_LANE)  # nobody has written about it
+    session.execute(
+        update(Initiative)
+        .where(Initiative.id.in_([answered.id, waiting.id]))
+        .values(created_at=func_days_ago(4))
+    )
+    session.add(
+        Proposal(
+            initiative_id=waiting.id,
+            initiative_kind="project",
+            author_id=waiting.author_id,
+            action="Full already",
+            volunteers_needed=1,
+            status="full",
+        )
+    )
+    session.commit()
+    assert respond(officer, answered).status_code == 302
+    page = officer.get("/officers").get_data(as_text=True)
+    page = page[page.index('id="answers"') :]
+    row = re.search(
+        r'href="/areas/brixton-acre-lane">Brixton Acre Lane</a></th>(.*?)</tr>', page, re.S
+    )[1]
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert cells[0] == "1" and cells[1] == "4"  # one waiting, for four days
+    assert cells[2].startswith("4.")  # answered four days after it was shared
+    assert cells[3:] == ["1", "1"]
+
+
+def func_days_ago(days: int):
+    from sqlalchemy import func, text
+
+    return func.now() - text(f"interval '{days} days'")

@@ -25,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
@@ -132,6 +132,8 @@ class Initiative(db.Model):
     search = mapped_column(TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True))
     # Checked on every save (UPDATE ... WHERE version = the one read): a lost update is refused.
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # The council's newest official response, copied here by a trigger (migration 0013).
+    council_response = mapped_column(JSONB, nullable=True)
 
     author: Mapped[User] = relationship(lazy="joined")
     ward: Mapped[Ward] = relationship(lazy="joined")

@@ -43,6 +43,7 @@ def dashboard():
         wards=wards,
         skills=areas.skills_offered(db.session),
         months=areas.new_per_month(db.session),
+        answers=responses.by_ward(db.session),
     )
 
 

@@ -28,12 +28,6 @@ class Result:
     returned: int
 
 
-# The newest official response (index on initiative_id, created_at): one probe per feature.
-COUNCIL_RESPONSE = (
-    "(SELECT json_build_object('status', r.status, 'team', r.team, 'text', r.body,"
-    " 'at', r.created_at) FROM official_responses r WHERE r.initiative_id = i.id"
-    " ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
-)
 WARD_REF = "json_build_object('code', w.code, 'name', w.name, 'slug', w.slug)"
 POINT = "ST_AsGeoJSON({col}, 6)::json"
 EXTRA = {
@@ -48,7 +42,7 @@ ITEM_FEATURE = (
     " 'summary', i.summary, 'description', i.description, 'category', i.category,"
     " 'status', i.status, 'ward', " + WARD_REF + ", 'appreciations', i.appreciation_count,"
     " 'created_at', i.created_at, 'updated_at', i.updated_at,"
-    " 'council_response', " + COUNCIL_RESPONSE + " {extra}))"
+    " 'council_response', i.council_response {extra}))"
 )
 ITEM_FROM = "FROM initiatives i JOIN wards w ON w.id = i.ward_id WHERE "
 

@@ -62,3 +62,36 @@ def in_ward(session: Session, ward_id: int, limit: int = 10) -> list[tuple]:
             .limit(limit)
         ).tuples()
     )
+
+
+BY_WARD = """
+WITH firsts AS (  -- each public project and idea, and when the council first answered it
+  SELECT i.id, i.ward_id, i.created_at, min(r.created_at) AS first_at
+  FROM initiatives i LEFT JOIN official_responses r ON r.initiative_id = i.id
+  WHERE NOT i.hidden AND i.kind IN ('project', 'idea')
+  GROUP BY i.id
+)
+SELECT w.name, w.slug,
+       count(f.id) FILTER (WHERE f.first_at IS NULL) AS awaiting,
+       coalesce(max(extract(day FROM now() - f.created_at)) FILTER (WHERE f.first_at IS NULL),
+                0)::int AS oldest_days,
+       percentile_cont(0.5) WITHIN GROUP
+         (ORDER BY extract(epoch FROM f.first_at - f.created_at) / 86400)
+         FILTER (WHERE f.first_at IS NOT NULL) AS median_days,
+       (SELECT count(*) FROM proposals p JOIN initiatives pi ON pi.id = p.initiative_id
+        WHERE pi.ward_id = w.id AND p.status = 'full' AND NOT p.hidden AND NOT pi.hidden)
+         AS full_not_done,
+       (SELECT count(*) FROM initiatives o WHERE o.ward_id = w.id AND o.kind = 'offer'
+          AND NOT o.hidden
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.initiative_id = o.id))
+         AS offers_uncontacted
+FROM wards w LEFT JOIN firsts f ON f.ward_id = w.id
+GROUP BY w.id ORDER BY awaiting DESC, w.name
+"""
+
+
+def by_ward(session: Session) -> list[dict]:
+    """Per ward, for officers: projects and ideas awaiting a first response and the oldest's
+    age, median days to a first response, proposals full but not done, offers nobody has
+    contacted. (It reads every public project and idea: an officers' page, not a public one.)"""
+    return [dict(r) for r in session.connection().exec_driver_sql(BY_WARD).mappings()]
