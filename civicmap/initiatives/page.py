@@ -37,7 +37,8 @@ def render_item(item, status: int = 200, **forms):
         "volunteers": engagement.volunteers_of(session, [p.id for p in proposals]),
         "waiting": engagement.waiting_for(session, current_user, [p.id for p in proposals]),
         "from_idea": from_idea,
-        "council_response": responses.latest(session, item.id),
+        # Copied onto the item by the database (migration 0013): no query of its own.
+        "council_response": responses.as_shown(item.council_response),
         "became_project": items.project_from_idea(session, item.id)
         if item.kind == "idea"
         else None,

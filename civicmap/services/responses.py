@@ -3,6 +3,8 @@ from a short list; the newest is shown at the top of the item, and its followers
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,13 +44,11 @@ def respond(
     return response
 
 
-def latest(session: Session, item_id: int) -> OfficialResponse | None:
-    return session.scalar(
-        select(OfficialResponse)
-        .where(OfficialResponse.initiative_id == item_id)
-        .order_by(OfficialResponse.created_at.desc(), OfficialResponse.id.desc())
-        .limit(1)
-    )
+def as_shown(copied: dict | None) -> dict | None:
+    """The newest response as the trigger copied it onto its item, its time as a datetime."""
+    if not copied:
+        return None
+    return copied | {"created_at": datetime.fromisoformat(copied["at"])}
 
 
 def in_ward(session: Session, ward_id: int, limit: int = 10) -> list[tuple]:
