@@ -14,26 +14,38 @@ class SignupForm(HumanCheck, BaseForm):
             Length(max=254),
         ],
         description=_l("Never shown to anyone. We use it for logging in."),
+        render_kw={"autocomplete": "email"},
     )
     display_name = StringField(
         _l("Display name"),
         validators=[DataRequired(_l("Enter the name others will see.")), Length(max=60)],
         description=_l("Shown with everything you post."),
+        render_kw={"autocomplete": "nickname"},
     )
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
         description=_l("At least 10 characters; a few unrelated words work well."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Password again"),
         validators=[EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Sign up"))
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your email address."))],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Remember me on this device"))
     submit = SubmitField(_l("Log in"))

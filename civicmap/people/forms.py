@@ -28,14 +28,19 @@ class ProfileForm(BaseForm):
 
 class PasswordForm(BaseForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), Length(max=200)]
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("New password again"),
         validators=[EqualTo("new_password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
 

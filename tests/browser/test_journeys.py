@@ -116,3 +116,11 @@ def test_a_form_refused_on_the_server_keeps_what_was_typed(new_page):
     expect(page.get_by_role("alert").first).to_contain_text("This location is outside Lambeth.")
     expect(page.get_by_label("Title")).to_have_value("Across the river")
     expect(page.get_by_label("Description")).to_have_value("Somewhere in Westminster.")
+
+
+def test_a_refused_form_puts_focus_on_what_went_wrong(new_page):
+    page = new_page()
+    page.goto("/signup")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert page.errors == [] or all("422" in e for e in page.errors)
