@@ -139,14 +139,18 @@
     if (data.mode === "points") {
       const byKind = {};
       data.items.forEach((item) => {
-        const marker = L.marker([item[3], item[2]], { icon: pinIcon(item[1]), title: item[4], keyboard: false });
+        // Reachable and opened by keyboard (Enter), named as a screen reader should say it.
+        const name = `${labels[item[1]] || item[1]}: ${item[4]}, ${data.wards[item[6]] || ""}`;
+        const marker = L.marker([item[3], item[2]], { icon: pinIcon(item[1]), title: name, keyboard: true });
         marker.bindPopup(() => popup(item, data.wards));
         (byKind[item[1]] = byKind[item[1]] || []).push(marker);
       });
       Object.entries(byKind).forEach(([kind, markers]) => groups[kind].addLayers(markers));
     } else {
-      data.cells.forEach(([lon, lat, n]) => {
-        const marker = L.marker([lat, lon], { icon: clusterIcon(n, null), title: `${n}: ${labels.zoom || ""}`, keyboard: false });
+      data.cells.forEach(([lon, lat, n, kinds]) => {
+        const parts = Object.entries(kinds || {}).map(([k, c]) => `${(labels.plural || {})[k] || k}: ${c}`);
+        const name = `${n} ${labels.items || ""} (${parts.join(", ")}). ${labels.zoom || ""}`;
+        const marker = L.marker([lat, lon], { icon: clusterIcon(n, null), title: name, keyboard: true });
         marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())));
         serverClusters.addLayer(marker);
       });
@@ -213,11 +217,16 @@
     const nearButton = document.getElementById("near-me");
     if (nearButton && navigator.geolocation) {
       nearButton.hidden = false;
+      const status = document.getElementById("near-me-status");
       nearButton.addEventListener("click", () =>
-        navigator.geolocation.getCurrentPosition((pos) => {
-          near = [pos.coords.latitude, pos.coords.longitude];
-          map.setView(near, 16);
-        })
+        navigator.geolocation.getCurrentPosition(
+          (pos) => {
+            near = [pos.coords.latitude, pos.coords.longitude];
+            if (status) status.textContent = "";
+            map.setView(near, 16);
+          },
+          () => { if (status) status.textContent = labels.nearRefused || ""; }
+        )
       );
     }
   }

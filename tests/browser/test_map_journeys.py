@@ -88,12 +88,21 @@ def test_the_list_is_reachable_and_usable_with_the_keyboard_alone(app, new_page)
     expect(page.locator("#item-list")).to_have_attribute("data-loaded", "true")
     first_link = page.locator("#item-list a").first
     title = first_link.inner_text()
-    for _ in range(80):  # Tab through the page as a keyboard user would
+    # A keyboard user tabs to "Skip the map" (the map's pins are Tab stops too), follows it,
+    # and the next Tab is in the list.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href') === '#list-heading'"):
+            break
+    else:
+        raise AssertionError("the skip-the-map link was never reached with Tab")
+    page.keyboard.press("Enter")
+    for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('#item-list') !== null"):
             break
     else:
-        raise AssertionError("the list was never reached with Tab")
+        raise AssertionError("the list was not the next thing after skipping the map")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == title
     page.keyboard.press("Enter")
@@ -131,3 +140,35 @@ def test_near_me_lists_the_nearest_items_with_distances(app, new_page):
     ]
     assert distances == sorted(distances) and distances[0] < 500
     assert page.errors == []
+
+
+def test_a_pin_is_named_reached_and_opened_by_keyboard(app, new_page):
+    seed(app)
+    page = new_page()
+    page.goto("/?lat=51.4575&lon=-0.1236&z=16&kind=project")
+    wait_for_map(page)
+    pin = pins_drawn(page).first
+    name = pin.get_attribute("title")
+    assert re.match(r"Project: .+, .+", name), name  # "Project: title, ward"
+    pin.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content")).to_be_visible()
+
+
+def test_clusters_say_what_they_hold(app, new_page):
+    seed(app, synthetic=3000)
+    page = new_page()
+    page.goto("/")
+    wait_for_map(page)
+    expect(page.locator("#map")).to_have_attribute("data-mode", "clusters")
+    name = page.locator("#map .leaflet-marker-icon").first.get_attribute("title")
+    assert re.match(r"\d+ items \(.*projects: \d+.*\)\. Zoom in", name), name
+
+
+def test_near_me_says_so_when_location_is_refused(app, browser, live_server, clean_db):
+    context = browser.new_context(base_url=live_server, permissions=[])
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Near me").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile("Type a postcode instead"))
+    context.close()
