@@ -175,7 +175,12 @@
         const doc = new DOMParser().parseFromString(html, "text/html");
         const fresh = doc.getElementById("item-list");
         // Unchanged lists are left alone, so keyboard focus inside them is not lost.
-        if (fresh && fresh.innerHTML !== list.innerHTML) list.replaceChildren(...fresh.childNodes);
+        if (fresh && fresh.innerHTML !== list.innerHTML) {
+          list.replaceChildren(...fresh.childNodes);
+          const status = document.getElementById("list-status");
+          const summary = list.querySelector(".list-summary");
+          if (status && summary) status.textContent = summary.textContent.trim();
+        }
         list.dataset.loaded = "true";
       })
       .catch(() => {});

@@ -170,5 +170,20 @@ def test_near_me_says_so_when_location_is_refused(app, browser, live_server, cle
     page = context.new_page()
     page.goto("/")
     page.get_by_role("button", name="Near me").click()
-    expect(page.get_by_role("status")).to_have_text(re.compile("Type a postcode instead"))
+    expect(page.locator("#near-me-status")).to_have_text(re.compile("Type a postcode instead"))
     context.close()
+
+
+def test_the_list_announces_its_count_only_and_idea_pins_are_diamonds(app, new_page, artifacts):
+    seed(app)
+    page = new_page()
+    page.goto("/?lat=51.4575&lon=-0.1236&z=15")
+    wait_for_map(page)
+    assert page.locator("#item-list").get_attribute("aria-live") is None
+    page.evaluate("civicmap.maps.map.setZoom(14)")
+    expect(page.locator("#list-status")).to_have_text(re.compile(r"^\d+ items?, newest first$"))
+    idea = page.locator("#map .pin-icon.marker-idea").first
+    if idea.count():
+        turned = idea.evaluate("e => getComputedStyle(e, '::before').transform")
+        assert turned not in ("none", ""), turned
+    page.screenshot(path=str(artifacts / "map-pins.png"))
