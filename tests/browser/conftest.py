@@ -63,3 +63,16 @@ def new_page(browser, live_server, clean_db):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def axe_page(app, browser, live_server, clean_db):
+    from tests.browser.test_axe import AXE
+    from tests.browser.test_map_journeys import seed
+
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: `make test` installs it with npm ci")
+    seed(app)
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
+    yield context.new_page()
+    context.close()
