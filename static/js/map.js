@@ -236,6 +236,10 @@
     }
   }
 
+  // On a phone the filters fold away under the map (open again with one tap on their heading).
+  const panel = document.getElementById("filters-panel");
+  if (panel && window.matchMedia("(max-width: 50rem)").matches) panel.open = false;
+
   map.on("moveend", refresh);
   civicmap.addBoundary(map, el.dataset.boundary, false);
   if (el.dataset.wardBbox) {

@@ -187,3 +187,26 @@ def test_the_list_announces_its_count_only_and_idea_pins_are_diamonds(app, new_p
         turned = idea.evaluate("e => getComputedStyle(e, '::before').transform")
         assert turned not in ("none", ""), turned
     page.screenshot(path=str(artifacts / "map-pins.png"))
+
+
+def test_on_a_phone_the_map_comes_first_and_the_filters_fold_away(app, new_page, artifacts):
+    seed(app)
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto("/")
+    wait_for_map(page)
+    map_box = page.locator("#map").bounding_box()
+    assert map_box["y"] < 844 and map_box["height"] >= 300  # above the fold
+    expect(page.get_by_label("Search")).to_be_hidden()
+    page.get_by_text("Filter the map and list").click()
+    expect(page.get_by_label("Search")).to_be_visible()
+    page.screenshot(path=str(artifacts / "front-page-390.png"), full_page=True)
+    below = "document.querySelector('#filter-q').getBoundingClientRect().top"
+    below += " > document.querySelector('#map').getBoundingClientRect().bottom"
+    assert page.evaluate(below)  # the filters come after the map
+    page.screenshot(path=str(artifacts / "front-page-390.png"), full_page=True)
+    wide = new_page()
+    wide.goto("/")
+    expect(wide.get_by_label("Search")).to_be_visible()  # beside the map on a wide screen
+    assert (
+        wide.get_by_label("Search").bounding_box()["x"] < wide.locator("#map").bounding_box()["x"]
+    )
