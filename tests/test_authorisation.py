@@ -33,7 +33,7 @@ def test_every_writing_route_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def _rules(app_factory=None):
+def _rules():
     from civicmap import create_app
     from civicmap.config import TestConfig
 

@@ -7,7 +7,7 @@ SQL, then loads those few items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -56,7 +56,7 @@ def list_items(
     """Items (projects, ideas, offers) matching the filters: nearest first when `near` (lat,
     lon) is given, else newest first."""
     if not f.item_kinds:  # the list holds items; proposals are shown on their item's page
-        f = Filters(**{**f.__dict__, "kinds": tuple(KINDS)})
+        f = replace(f, kinds=tuple(KINDS))
     condition, params = where(f)
     if total is None:  # callers that already know it (a ward's counts) save a count
         total = _total(session, f, condition, params)

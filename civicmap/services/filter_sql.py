@@ -22,10 +22,16 @@ class Subject:
     status: str
     updated: str
     has_kind: bool
+    public: str  # the condition for what the public may see
 
 
-ITEMS = Subject(status="i.status", updated="i.updated_at", has_kind=True)
-PROPOSALS = Subject(status="p.status", updated="p.updated_at", has_kind=False)
+ITEMS = Subject(status="i.status", updated="i.updated_at", has_kind=True, public="NOT i.hidden")
+PROPOSALS = Subject(
+    status="p.status",
+    updated="p.updated_at",
+    has_kind=False,
+    public="NOT i.hidden AND NOT p.hidden",
+)
 
 IN_BOX = f"i.public_location && {ENVELOPE_SQL}"
 CLAUSES = {
@@ -41,7 +47,7 @@ def where(f: Filters, subject: Subject = ITEMS, *, status: bool = True) -> tuple
     `status=False` leaves the status out, for a caller that states it itself (the map's
     layer of open proposals).
     """
-    clauses = ["NOT i.hidden"] if subject.has_kind else ["NOT i.hidden AND NOT p.hidden"]
+    clauses = [subject.public]
     params: dict = {}
     if subject.has_kind:
         clauses.append("i.kind = ANY(%(kinds)s)")

@@ -14,7 +14,16 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
-MOVE_UP = """
+# Full or open again as volunteers come and go (as migration 0009 wrote it).
+RECOUNT = """\
+  UPDATE proposals p SET status = CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END
+  FROM (SELECT count(*) FILTER (WHERE status = 'active') AS taken FROM volunteerings
+        WHERE proposal_id = NEW.proposal_id) c
+  WHERE p.id = NEW.proposal_id AND p.status IN ('open', 'full') AND p.volunteers_needed > 0
+    AND p.status <> CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END;
+"""
+
+MOVE_UP = f"""
 CREATE OR REPLACE FUNCTION volunteerings_set_proposal_status() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -25,12 +34,7 @@ BEGIN
                 WHERE proposal_id = NEW.proposal_id AND status = 'waiting'
                 ORDER BY created_at, id LIMIT 1);
   END IF;
-  UPDATE proposals p SET status = CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END
-  FROM (SELECT count(*) FILTER (WHERE status = 'active') AS taken FROM volunteerings
-        WHERE proposal_id = NEW.proposal_id) c
-  WHERE p.id = NEW.proposal_id AND p.status IN ('open', 'full') AND p.volunteers_needed > 0
-    AND p.status <> CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END;
-  RETURN NULL;
+{RECOUNT}  RETURN NULL;
 END $$;
 """
 
@@ -59,16 +63,11 @@ BEGIN
 END $$;
 """
 
-WITHOUT_MOVING_UP = """
+WITHOUT_MOVING_UP = f"""
 CREATE OR REPLACE FUNCTION volunteerings_set_proposal_status() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE proposals p SET status = CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END
-  FROM (SELECT count(*) FILTER (WHERE status = 'active') AS taken FROM volunteerings
-        WHERE proposal_id = NEW.proposal_id) c
-  WHERE p.id = NEW.proposal_id AND p.status IN ('open', 'full') AND p.volunteers_needed > 0
-    AND p.status <> CASE WHEN c.taken >= p.volunteers_needed THEN 'full' ELSE 'open' END;
-  RETURN NULL;
+{RECOUNT}  RETURN NULL;
 END $$;
 """
 
