@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
         directory=str(app.root_path + "/../migrations"),
         compare_type=True,
         # PostGIS's own tables (spatial_ref_sys) and spatial column types, as GeoAlchemy2 advises.
-        include_object=alembic_helpers.include_object,
+        include_object=include_object,
         render_item=alembic_helpers.render_item,
     )
     csrf.init_app(app)
@@ -114,6 +114,17 @@ def register_extensions(app: Flask) -> None:
     app.add_template_filter(user_text)
     app.add_template_filter(point_of, "point")
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """What migrations compare with the models: not PostGIS's own tables (as GeoAlchemy2
+    advises), nor the task queue's (procrastinate's schema, applied whole by migration 0015)."""
+    from geoalchemy2 import alembic_helpers
+
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    if (table or "").startswith("procrastinate_"):
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -165,9 +176,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from civicmap.cli import areas_cli, demo_cli, people_cli
+    from civicmap.cli import areas_cli, demo_cli, people_cli, worker_command
 
-    for group in (areas_cli, demo_cli, people_cli):
+    for group in (areas_cli, demo_cli, people_cli, worker_command):
         app.cli.add_command(group)
 
 

@@ -1,9 +1,10 @@
-"""flask commands: `flask areas ...` and `flask demo ...`."""
+"""flask commands: `flask areas ...`, `flask demo ...`, `flask people ...`, `flask worker`."""
 
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from civicmap.errors import Invalid
 from civicmap.extensions import db
@@ -14,6 +15,28 @@ from civicmap.services import accounts, areas, demo
 areas_cli = AppGroup("areas", help="Wards and other areas.")
 demo_cli = AppGroup("demo", help="Demonstration and benchmark data.")
 people_cli = AppGroup("people", help="Accounts and roles.")
+
+
+@click.command("worker")
+@click.option("--concurrency", default=1, show_default=True, help="Jobs run at once.")
+@click.option("--once", is_flag=True, help="Run the jobs that are due, then stop.")
+@with_appcontext
+def worker_command(concurrency: int, once: bool) -> None:
+    """Run the background worker: mail, digests, reminders (civicmap/tasks.py)."""
+    import procrastinate
+    import sqlalchemy as sa
+
+    from civicmap import tasks
+
+    app = current_app._get_current_object()
+    tasks.use_app(app)
+    # procrastinate speaks libpq's URL, without SQLAlchemy's "+psycopg" driver name.
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+    connector = procrastinate.PsycopgConnector(conninfo=url.render_as_string(hide_password=False))
+    with tasks.queue.replace_connector(connector):
+        tasks.queue.run_worker(
+            concurrency=concurrency, wait=not once, install_signal_handlers=not once
+        )
 
 
 @people_cli.command("set-role")

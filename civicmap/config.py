@@ -60,6 +60,14 @@ class Config:
         "CIVICMAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
     MAP_MAX_AGE = int(os.environ.get("CIVICMAP_MAP_MAX_AGE", "15"))  # seconds browsers may reuse
+    # Mail goes out through this SMTP server (smtp://, smtp+starttls:// or smtps://, with
+    # user:password@ if it needs a log-in). `make run` starts a local one that keeps every
+    # message under instance/mail/ (tools/mail.sh).
+    MAIL_URL = os.environ.get("MAIL_URL", "smtp://127.0.0.1:58025")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "civicmap <no-reply@civicmap.localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "20"))
+    # Links in mail point here: the address people reach the site at.
+    BASE_URL = os.environ.get("CIVICMAP_BASE_URL", "http://127.0.0.1:5000")
     BOUNDARY_ATTRIBUTION = (
         "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
         "Contains OS data © Crown copyright and database right 2022."

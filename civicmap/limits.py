@@ -26,6 +26,8 @@ LOGIN_PER_EMAIL = "10 per 15 minutes"
 LOGIN_PER_ADDRESS = "60 per 15 minutes"
 # Sign-up per address: a community meeting of 40 people on one Wi-Fi must not hit it.
 SIGNUPS_PER_ADDRESS = "100 per hour"
+# Links by mail (reset, confirm again): per address asked for, so nobody floods one inbox.
+MAIL_LINKS_PER_EMAIL = "5 per hour"
 
 
 def account_key() -> str:
@@ -52,3 +54,10 @@ def login_limits(view):
 
 def signup_limit(view):
     return limiter.limit(SIGNUPS_PER_ADDRESS, methods=["POST"])(view)
+
+
+def mail_link_limit(view):
+    """A mailed link may be asked for a few times an hour per address, and per client as sign-up."""
+    per_email = limiter.limit(MAIL_LINKS_PER_EMAIL, key_func=login_email_key, methods=["POST"])
+    per_address = limiter.limit(SIGNUPS_PER_ADDRESS, methods=["POST"])
+    return per_address(per_email(view))

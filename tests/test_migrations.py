@@ -5,9 +5,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from geoalchemy2 import alembic_helpers
 
-from civicmap import create_app
+from civicmap import create_app, include_object
 from civicmap.config import TestConfig
 from civicmap.extensions import db
 from tests.conftest import recreate_database
@@ -17,7 +16,7 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
-            opts={"compare_type": True, "include_object": alembic_helpers.include_object},
+            opts={"compare_type": True, "include_object": include_object},
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []

@@ -49,3 +49,35 @@ class LoginForm(BaseForm):
     )
     remember = BooleanField(_l("Remember me on this device"))
     submit = SubmitField(_l("Log in"))
+
+
+class ResetRequestForm(BaseForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(BaseForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
+        description=_l("At least 10 characters; a few unrelated words work well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save my new password"))
+
+
+class ConfirmForm(BaseForm):
+    submit = SubmitField(_l("Confirm my email address"))

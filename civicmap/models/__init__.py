@@ -5,7 +5,7 @@ from civicmap.models.engagement import Appreciation, Comment, Proposal, Voluntee
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
 from civicmap.models.moderation import Block, ModerationEntry, Report
-from civicmap.models.notifications import Follow, Notification, OfficialResponse
+from civicmap.models.notifications import Follow, Mail, Notification, OfficialResponse
 from civicmap.models.people import User
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Follow",
     "Idea",
     "Initiative",
+    "Mail",
     "MapCell",
     "Message",
     "ModerationEntry",

@@ -12,21 +12,26 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
 from civicmap.models.initiatives import Initiative
 from civicmap.models.people import User
-from civicmap.models.vocabulary import RESPONSE_STATUSES, sql_in
+from civicmap.models.vocabulary import EMAIL_FREQUENCIES, MAIL_KINDS, RESPONSE_STATUSES, sql_in
 
 
 class Follow(db.Model):
     __tablename__ = "follows"
     __table_args__ = (
         CheckConstraint("target_kind IN ('ward', 'item')", name="ck_follows_target_kind"),
+        CheckConstraint(
+            f"email_frequency IN {sql_in(EMAIL_FREQUENCIES)}", name="ck_follows_email_frequency"
+        ),
         Index("ix_follows_target", "target_kind", "target_id"),
     )
 
@@ -35,7 +40,38 @@ class Follow(db.Model):
     )
     target_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None: as the person's own choice (users.email_frequency).
+    email_frequency: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Mail(db.Model):
+    """One mail to one person, written in the transaction that caused it and sent by the
+    worker (services/mail.py). dedupe_key is unique: a retried job cannot send it twice."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(MAIL_KINDS)}", name="ck_mail_outbox_kind"),
+        UniqueConstraint("dedupe_key", name="uq_mail_outbox_dedupe_key"),
+        Index(
+            "ix_mail_outbox_pending",
+            "id",
+            postgresql_where=text("sent_at IS NULL AND gave_up_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    dedupe_key: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    gave_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
 
 
 class Notification(db.Model):
@@ -43,6 +79,14 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notifications_unread", "user_id", postgresql_where=text("read_at IS NULL")),
         Index("ix_notifications_user_created", "user_id", "created_at"),
+        CheckConstraint(f"email IN {sql_in(EMAIL_FREQUENCIES)}", name="ck_notifications_email"),
+        Index(
+            "ix_notifications_unmailed",
+            "email",
+            "user_id",
+            postgresql_where=text("mail_id IS NULL AND email <> 'never'"),
+        ),
+        Index("ix_notifications_mail", "mail_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -54,6 +98,11 @@ class Notification(db.Model):
     )
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # How it goes by mail, fixed when it is made; the mail that carried it, once one did.
+    email: Mapped[str] = mapped_column(String(10), server_default="never")
+    mail_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("mail_outbox.id", ondelete="SET NULL")
+    )
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     initiative: Mapped[Initiative | None] = relationship(lazy="joined")

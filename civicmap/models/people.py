@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
 from civicmap.models.areas import Ward
-from civicmap.models.vocabulary import ROLES, sql_in
+from civicmap.models.vocabulary import EMAIL_FREQUENCIES, ROLES, sql_in
 
 
 class User(UserMixin, db.Model):
@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
         CheckConstraint(f"role IN {sql_in(ROLES)}", name="ck_users_role"),
         CheckConstraint("char_length(btrim(display_name)) > 0", name="ck_users_display_name"),
         CheckConstraint("position('@' in email) > 1", name="ck_users_email_shape"),
+        CheckConstraint(
+            f"email_frequency IN {sql_in(EMAIL_FREQUENCIES)}", name="ck_users_email_frequency"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,11 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     profile_hidden: Mapped[bool] = mapped_column(server_default="false")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Mail: how often (vocabulary.EMAIL_FREQUENCIES); none until the address is confirmed, and
+    # none after the recipient's server refused it for good.
+    email_frequency: Mapped[str] = mapped_column(String(10), server_default="daily")
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_undeliverable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     home_ward: Mapped[Ward | None] = relationship()
 
@@ -56,6 +64,12 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """Every session and remember-me cookie of this account stops working."""
         self.session_version += 1
+
+    @property
+    def may_get_mail(self) -> bool:
+        return bool(
+            self.email_confirmed_at and not self.email_undeliverable_at and not self.deleted_at
+        )
 
     @property
     def is_officer(self) -> bool:

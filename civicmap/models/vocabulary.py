@@ -101,3 +101,13 @@ REPORT_STATUSES = {"open": _l("Open"), "upheld": _l("Acted on"), "dismissed": _l
 def sql_in(values) -> str:
     """The SQL list literal for a check constraint over fixed codes."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# How often a person (or one of their follows) is sent mail about what happened.
+EMAIL_FREQUENCIES = {
+    "at_once": _l("At once, one mail each time"),
+    "daily": _l("A daily digest"),
+    "weekly": _l("A weekly digest"),
+    "never": _l("Never: only in civicmap"),
+}
+MAIL_KINDS = ("confirm", "reset", "notice", "digest", "reminder")

@@ -53,7 +53,45 @@ def register(session: Session, email: str, display_name: str, password: str) -> 
     )
     session.add(user)
     session.flush()
+    ask_to_confirm(session, user)
     return user
+
+
+def ask_to_confirm(session: Session, user: User) -> None:
+    """Mail a confirmation link (once per minute at most: the key carries the minute)."""
+    from civicmap.services import mail
+
+    minute = datetime.now(UTC).strftime("%Y%m%dT%H%M")
+    mail.write(session, user, "confirm", f"confirm:{user.id}:{minute}")
+
+
+def confirm_email(session: Session, user: User) -> None:
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = datetime.now(UTC)
+        session.flush()
+
+
+def ask_for_reset(session: Session, email: str) -> None:
+    """Mail a reset link if an account has this address; the caller says the same either way."""
+    from civicmap.services import mail
+
+    user = find_by_email(session, email)
+    if user is None or user.deleted_at or user.suspended_at:
+        return
+    minute = datetime.now(UTC).strftime("%Y%m%dT%H%M")
+    mail.write(session, user, "reset", f"reset:{user.id}:{minute}")
+
+
+def reset_password(session: Session, user: User, new: str) -> None:
+    """Set a new password from a reset link: it also confirms the address the link went to,
+    and ends every session (the old password may be what someone else knows)."""
+    problem = password_problem(new, user.email, user.display_name)
+    if problem:
+        raise Invalid("password", problem)
+    user.password_hash = generate_password_hash(new)
+    user.end_sessions()
+    confirm_email(session, user)
+    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -1,8 +1,9 @@
 """Follow a ward or an item, and be told in civicmap when something happens there.
 
 Each event writes its notifications in one statement (INSERT ... SELECT over the followers), so
-telling a thousand followers costs the request that caused it one round trip. Nobody is told of
-their own doing, nor of someone they have blocked.
+telling a thousand followers costs the request that caused it one round trip; if any of them
+want mail at once, one job is queued in the same transaction (the worker writes and sends it).
+Nobody is told of their own doing, nor of someone they have blocked.
 """
 
 from __future__ import annotations
@@ -15,18 +16,34 @@ from sqlalchemy.orm import Session
 
 from civicmap.errors import NotFound
 from civicmap.models import Follow, Initiative, Notification, User, Ward
+from civicmap.models.vocabulary import EMAIL_FREQUENCIES
 
 FOLLOWABLE = {"ward": Ward, "item": Initiative}
 
+# Each notification's mail frequency is fixed here: the most frequent of the person's choices
+# for the follows that reached them (a follow's own choice, else the person's); 'never' for an
+# address that is unconfirmed, refused or erased. Returns how many are to be mailed at once.
 FAN_OUT = """
-INSERT INTO notifications (user_id, event, actor_id, initiative_id)
-SELECT DISTINCT r.user_id, %(event)s::text, %(actor)s::int, %(item)s::int
-FROM (SELECT f.user_id FROM follows f
-      WHERE f.target_kind = %(kind)s AND f.target_id = %(target)s
-      UNION SELECT unnest(%(also)s::int[])) r
-WHERE r.user_id IS DISTINCT FROM %(actor)s::int
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = r.user_id
-                  AND b.blocked_id = %(actor)s::int)
+WITH reached AS (
+  SELECT f.user_id, f.email_frequency FROM follows f
+  WHERE f.target_kind = %(kind)s AND f.target_id = %(target)s
+  UNION ALL SELECT unnest(%(also)s::int[]), NULL
+), made AS (
+  INSERT INTO notifications (user_id, event, actor_id, initiative_id, email)
+  SELECT r.user_id, %(event)s::text, %(actor)s::int, %(item)s::int,
+         CASE WHEN u.email_confirmed_at IS NULL OR u.email_undeliverable_at IS NOT NULL
+                   OR u.deleted_at IS NOT NULL THEN 'never'
+              ELSE (%(order)s::text[])[min(array_position(%(order)s::text[],
+                                           coalesce(r.email_frequency, u.email_frequency)))]
+         END
+  FROM reached r JOIN users u ON u.id = r.user_id
+  WHERE r.user_id IS DISTINCT FROM %(actor)s::int
+    AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = r.user_id
+                    AND b.blocked_id = %(actor)s::int)
+  GROUP BY r.user_id, u.id
+  RETURNING email
+)
+SELECT count(*) FILTER (WHERE email = 'at_once') FROM made
 """
 
 
@@ -61,17 +78,26 @@ def tell(
 ) -> None:
     """Notify `also` and the followers of `followers_of` (a ward or an item) of an event."""
     kind, target = followers_of or ("none", 0)
-    session.connection().exec_driver_sql(
-        FAN_OUT,
-        {
-            "event": event,
-            "actor": actor_id,
-            "item": item_id,
-            "kind": kind,
-            "target": target,
-            "also": [u for u in also if u is not None],
-        },
+    at_once = (
+        session.connection()
+        .exec_driver_sql(
+            FAN_OUT,
+            {
+                "event": event,
+                "actor": actor_id,
+                "item": item_id,
+                "kind": kind,
+                "target": target,
+                "also": [u for u in also if u is not None],
+                "order": list(EMAIL_FREQUENCIES),
+            },
+        )
+        .scalar_one()
     )
+    if at_once:
+        from civicmap import tasks
+
+        tasks.defer(session, tasks.mail_at_once)
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -97,3 +123,43 @@ def mark_read(session: Session, user: User) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=datetime.now(UTC))
     )
+
+
+# --- how often by mail --------------------------------------------------------------------------
+
+
+def followed(session: Session, user: User) -> list[tuple[Follow, str]]:
+    """The person's follows with what each is called (a ward's name, an item's title)."""
+    rows = session.execute(
+        select(Follow, func.coalesce(Ward.name, Initiative.title))
+        .outerjoin(Ward, (Follow.target_kind == "ward") & (Ward.id == Follow.target_id))
+        .outerjoin(Initiative, (Follow.target_kind == "item") & (Initiative.id == Follow.target_id))
+        .where(Follow.user_id == user.id)
+        .order_by(Follow.target_kind.desc(), Follow.created_at)
+    )
+    return [(follow, name or "") for follow, name in rows]
+
+
+def set_email_frequency(
+    session: Session, user: User, frequency: str, per_follow: dict[tuple[str, int], str | None]
+) -> None:
+    """The person's own choice, and each follow's (None: as their own)."""
+    user.email_frequency = frequency
+    for follow, _name in followed(session, user):
+        key = (follow.target_kind, follow.target_id)
+        if key in per_follow:
+            follow.email_frequency = per_follow[key]
+    session.flush()
+
+
+def unsubscribe(session: Session, user: User) -> None:
+    """No more mail of any kind but what the person asks for (a reset link, a confirmation);
+    what is already waiting to go as a digest stays in civicmap only."""
+    user.email_frequency = "never"
+    session.execute(update(Follow).where(Follow.user_id == user.id).values(email_frequency=None))
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.mail_id.is_(None))
+        .values(email="never")
+    )
+    session.flush()
