@@ -9,11 +9,14 @@ from flask_babel import get_locale
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
+from civicmap.notifications.wording import note_link, note_text
 
 
 def context_processor() -> dict:
     return {
         "item_url": item_url,
+        "note_text": note_text,
+        "note_link": note_link,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,

@@ -223,3 +223,69 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# --- a real SMTP server (aiosmtpd) on loopback, for mail ---------------------------------------
+
+
+class Inbox:
+    """What an aiosmtpd server received. `refuse` maps an address to an SMTP reply for RCPT
+    (e.g. "550 5.1.1 No such mailbox"); `before_data` runs before a message is accepted."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.refuse: dict[str, str] = {}
+        self.before_data = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self.before_data is not None:
+            refusal = self.before_data(len(self.messages))
+            if refusal:
+                return refusal
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.refuse.clear()
+        self.before_data = None
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server(app):
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    yield inbox, controller
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    box, _controller = smtp_server
+    box.clear()
+    yield box
+    box.clear()

@@ -134,3 +134,13 @@ def test_unfollowing_stops_it(as_person, session):
     follower.post(f"/unfollow/ward/{ward}")
     share(sharer, "Another thing")
     assert events(session, follower_user) == []
+
+
+def test_what_a_notification_quotes_is_escaped_on_the_page(as_person, session):
+    author_visitor, author = as_person()
+    item = make_initiative(session, author=author, title='Fridge <img src=x onerror="alert(1)">')
+    fan, _ = as_person()
+    fan.post(f"/projects/{item.id}/appreciate")
+    page = author_visitor.get("/me/notifications").get_data(as_text=True)
+    assert "appreciated Fridge &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    assert "<img src=x" not in page

@@ -1,0 +1,43 @@
+"""What a notification says, in words, and where it leads: for the notifications page and for
+mail alike. Plain strings: an HTML template escapes them where it prints them (a title is what
+a person typed), a plain-text mail shows them as written."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from civicmap.initiatives.urls import item_url
+
+SAYINGS = {
+    "comment": lambda who, what: _("%(who)s commented on %(what)s", who=who, what=what),
+    "appreciation": lambda who, what: _("%(who)s appreciated %(what)s", who=who, what=what),
+    "proposal": lambda who, what: _("%(who)s proposed an action on %(what)s", who=who, what=what),
+    "volunteer": lambda who, what: _(
+        "%(who)s volunteered for your proposal on %(what)s", who=who, what=what
+    ),
+    "withdraw": lambda who, what: _("%(who)s stopped volunteering on %(what)s", who=who, what=what),
+    "message": lambda who, what: _("%(who)s sent you a message", who=who),
+    "hidden": lambda who, what: _("A moderator hid something of yours. My civicmap says why."),
+    "moved_up": lambda who, what: _(
+        "A place came free: you are now volunteering on %(what)s", what=what
+    ),
+    "response": lambda who, what: _("The council responded to %(what)s", what=what),
+    "new_item": lambda who, what: _("New in a ward you follow: %(what)s", what=what),
+}
+
+
+def note_text(note) -> str:
+    who = note.actor.display_name if note.actor else _("Someone")
+    what = note.initiative.title if note.initiative else ""
+    saying = SAYINGS.get(note.event)
+    return saying(who, what) if saying else _("Something happened on %(what)s", what=what)
+
+
+def note_link(note, external: bool = False) -> str:
+    """The page a notification leads to ('' if none is public any more)."""
+    if note.event == "message":
+        return url_for("people.inbox", _external=external)
+    if note.initiative is not None and not note.initiative.hidden:
+        return item_url(note.initiative, _external=external)
+    return ""
