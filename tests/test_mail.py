@@ -303,16 +303,12 @@ def test_reset_answers_the_same_whether_or_not_the_address_has_an_account(
     known = visitor.post("/reset", {"email": user.email})
     unknown = visitor.post("/reset", {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
-    strip = lambda r: (
-        r.get_data(as_text=True)
-        .replace(user.email, "X")
-        .replace(  # noqa: E731
-            "nobody@example.org", "X"
-        )
-    )
-    assert re.sub(r'value="[^"]+"', "", strip(known)) == re.sub(
-        r'value="[^"]+"', "", strip(unknown)
-    )
+
+    def page(response):  # the page without the address typed and the form's token
+        body = response.get_data(as_text=True).replace(user.email, "X")
+        return re.sub(r'value="[^"]+"', "", body.replace("nobody@example.org", "X"))
+
+    assert page(known) == page(unknown)
     send(session)
     assert [m["To"] for m in inbox.messages] == [f"{user.display_name} <{user.email}>"]
 
