@@ -12,11 +12,13 @@ export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: mail redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
-run: deps db seed
+# The web server and the background worker (mail, digests) side by side; Ctrl-C stops both.
+run: deps db seed mail
 	@echo "==> civicmap is at http://127.0.0.1:5000  (Ctrl-C to stop; 'make stop' stops the database)"
-	$(VENV)/flask run --host 127.0.0.1 --port 5000
+	@$(VENV)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(VENV)/flask run --host 127.0.0.1 --port 5000
 
 test: test-deps db redis lint
 	$(VENV)/pytest
@@ -29,6 +31,10 @@ test-deps:
 
 redis:
 	@tools/redis.sh start
+
+# A local SMTP server that keeps every mail under instance/mail/new/ (MAIL_URL's default).
+mail:
+	@tools/mail.sh start
 
 # Uses the project-local cluster unless DATABASE_URL was given from outside.
 db:
@@ -67,6 +73,7 @@ format:
 stop:
 	@tools/pg.sh stop
 	@tools/redis.sh stop
+	@tools/mail.sh stop
 
 clean: stop
 	rm -rf instance .venv node_modules static/vendor

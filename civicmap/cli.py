@@ -30,6 +30,7 @@ def worker_command(concurrency: int, once: bool) -> None:
 
     app = current_app._get_current_object()
     tasks.use_app(app)
+    tasks.resume_mail()
     # procrastinate speaks libpq's URL, without SQLAlchemy's "+psycopg" driver name.
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
     connector = procrastinate.PsycopgConnector(conninfo=url.render_as_string(hide_password=False))

@@ -106,9 +106,23 @@ async def sweep(context: procrastinate.JobContext, timestamp: int) -> None:
 
 
 @in_app
-def _sweep_outbox() -> None:
+def _sweep_outbox(older_than_seconds: int = 60) -> None:
     from civicmap.services import mail
 
-    if mail.pending_count(db.session, older_than_seconds=60):
+    if mail.pending_count(db.session, older_than_seconds=older_than_seconds):
         defer(db.session, send_mail)
         db.session.commit()
+
+
+def resume_mail() -> None:
+    """At a worker's start: mail a worker that stopped (or crashed) left unsent goes now,
+    without waiting for its stalled job to be noticed."""
+    _sweep_outbox(older_than_seconds=0)
+
+
+@queue.periodic(cron="17 3 * * *", periodic_id="forget_old_jobs")
+@queue.task(name="forget_old_jobs", queueing_lock="forget_old_jobs", pass_context=True)
+async def forget_old_jobs(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Nightly: jobs that succeeded more than three days ago are deleted (each event that
+    mails at once queues one, so the table would only grow); failed ones stay to be looked at."""
+    await procrastinate.builtin_tasks.remove_old_jobs(context, max_hours=72)

@@ -75,3 +75,19 @@ def test_a_dropped_database_connection_answers_503_once_then_reconnects():
     assert client.get(view).status_code == 200
     with app.app_context():
         db.engine.dispose()
+
+
+def test_healthz_says_when_the_mail_queue_is_backed_up(client, session, person):
+    assert client.get("/healthz").get_json()["queue"]["state"] == "ok"
+    user = person()  # its confirmation mail waits in the outbox, its job in the queue
+    queue = client.get("/healthz").get_json()["queue"]
+    assert queue["state"] == "ok"
+    assert queue["mail_waiting"] == 1 and queue["jobs_waiting"] == 1
+    session.execute(
+        sa.text(
+            "UPDATE mail_outbox SET created_at = now() - interval '10 minutes' WHERE user_id = :u"
+        ),
+        {"u": user.id},
+    )
+    queue = client.get("/healthz").get_json()["queue"]
+    assert queue["state"] == "backed up" and queue["oldest_mail_seconds"] >= 600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -148,6 +149,8 @@ def _demo_people(session: Session, wards) -> list[int]:
                 "skills": skills,
                 "role": role,
                 "home_ward_id": wards[i % len(wards)].id,
+                # Confirmed, so `make run` shows their mail in instance/mail/ (local SMTP).
+                "email_confirmed_at": datetime.now(UTC),
             }
             for i, (name, role, skills) in enumerate(PEOPLE)
         ],
