@@ -12,7 +12,7 @@ export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: mail redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: bench-mail mail redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 # The web server and the background worker (mail, digests) side by side; Ctrl-C stops both.
 run: deps db seed mail
@@ -48,6 +48,11 @@ seed: db
 # Benchmarks (see benchmarks/run.py and benchmarks/results/README.md).
 bench: bench-deps db
 	$(VENV)/python benchmarks/run.py
+	$(VENV)/python benchmarks/mail.py
+
+# Mail at scale: notifying a ward's followers, and the daily digest for 100,000 people.
+bench-mail: deps db
+	$(VENV)/python benchmarks/mail.py
 
 bench-quick: bench-deps db
 	$(VENV)/python benchmarks/run.py --quick

@@ -185,7 +185,10 @@ def as_person(app, session, person):
 
 # --- committed data, for a live server and for tools outside this process ---------------------
 
-CONTENT_TABLES = "messages, volunteerings, proposals, comments, appreciations, initiatives, users"
+CONTENT_TABLES = (
+    "messages, volunteerings, proposals, comments, appreciations, initiatives, users,"
+    " procrastinate_jobs"
+)
 
 
 def empty_content_tables(app) -> None:

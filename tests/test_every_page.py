@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from civicmap.models import Comment, Message, Proposal
+from civicmap.services import tokens
 from tests.conftest import Visitor
 from tests.factories import ACRE_LANE, make_initiative, make_user
 
@@ -51,6 +53,13 @@ def world(session):
     return {"author": author, "other": other, "idea": idea, "project": project, "offer": offer}
 
 
+TOKEN_PURPOSES = {
+    "auth.confirm": "confirm",
+    "auth.reset": "reset",
+    "notifications.unsubscribe": "unsubscribe",
+}
+
+
 def values_for(rule, w, session) -> dict:
     values = {
         "plural": "ideas",
@@ -67,6 +76,10 @@ def values_for(rule, w, session) -> dict:
         "target_id": session.scalar(select(Comment.id)),
         "message_id": session.scalar(select(Message.id)),
     }
+    purpose = TOKEN_PURPOSES.get(rule.endpoint)
+    if purpose:  # the pages a mailed link opens, with a link that works
+        with current_app.test_request_context():
+            values["token"] = tokens.make(purpose, w["author"])
     for name, converter in rule._converters.items():
         choices = getattr(converter, "items", None)
         if choices and values.get(name) not in choices:
