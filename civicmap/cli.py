@@ -1,5 +1,6 @@
 """flask commands: `flask areas ...`, `flask demo ...`, `flask people ...`, `flask worker`."""
 
+import logging
 from pathlib import Path
 
 import click
@@ -28,6 +29,8 @@ def worker_command(concurrency: int, once: bool) -> None:
 
     from civicmap import tasks
 
+    # Each job's start, end and failure, to stderr (the journal, under systemd).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
     tasks.use_app(app)
     tasks.resume_mail()

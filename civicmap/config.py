@@ -60,6 +60,11 @@ class Config:
         "CIVICMAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
     MAP_MAX_AGE = int(os.environ.get("CIVICMAP_MAP_MAX_AGE", "15"))  # seconds browsers may reuse
+    # The area's local time: what people type and read (proposal times, digest hour).
+    TIMEZONE = os.environ.get("CIVICMAP_TIMEZONE", "Europe/London")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    # Volunteers are reminded this many hours before a proposal starts.
+    REMIND_HOURS = int(os.environ.get("CIVICMAP_REMIND_HOURS", "24"))
     # Mail goes out through this SMTP server (smtp://, smtp+starttls:// or smtps://, with
     # user:password@ if it needs a log-in). `make run` starts a local one that keeps every
     # message under instance/mail/ (tools/mail.sh).

@@ -53,10 +53,37 @@ def in_app(job):
     return run
 
 
+# Deferring always uses the caller's connection (its transaction) through a sync manager: in
+# the worker the app's connector is an async one, which cannot run on that connection.
+_ON_CALLERS_CONNECTION = procrastinate.manager.JobManager(procrastinate.SyncPsycopgConnector())
+
+
 def defer(session: Session, task, **kwargs) -> None:
     """Queue `task` in `session`'s transaction: it runs only if that transaction commits."""
     connection = session.connection().connection.driver_connection
-    task.configure(connection=connection).defer(**kwargs)
+    planned = task.configure(connection=connection)
+    procrastinate.jobs.JobDeferrer(_ON_CALLERS_CONNECTION, planned.job, connection).defer(**kwargs)
+
+
+@queue.task(
+    name="fan_out",
+    pass_context=True,
+    retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=2),
+)
+def fan_out(context: procrastinate.JobContext, **event) -> int:
+    """Tell the followers of a ward or an item of an event (notifications.tell queues it)."""
+    return _fan_out(context.job.id, **event)
+
+
+@in_app
+def _fan_out(job_id, event, actor_id, item_id, kind, target, skip) -> int:
+    from civicmap.services import notifications
+
+    written = notifications.fan_out(
+        db.session, event, actor_id, item_id, (kind, target), skip=skip, job_id=job_id
+    )
+    db.session.commit()
+    return written
 
 
 @queue.task(name="send_mail", retry=MAIL_RETRY)
@@ -88,6 +115,20 @@ def digests(timestamp: int) -> int:
     made = mail.build_digests(db.session, datetime.fromtimestamp(timestamp, UTC))
     db.session.commit()
     for _ in range(-(-made // SEND_BATCH)):
+        defer(db.session, send_mail)
+    db.session.commit()
+    return made
+
+
+@queue.periodic(cron="*/15 * * * *", periodic_id="reminders")
+@queue.task(name="reminders", queueing_lock="reminders")
+@in_app
+def reminders(timestamp: int) -> int:
+    """Every quarter of an hour: reminders of proposals starting within REMIND_HOURS."""
+    from civicmap.services import mail
+
+    made = mail.queue_reminders(db.session, datetime.fromtimestamp(timestamp, UTC))
+    if made:
         defer(db.session, send_mail)
     db.session.commit()
     return made

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import get_locale
 
+from civicmap.clock import local_time
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
@@ -17,6 +18,7 @@ def context_processor() -> dict:
         "item_url": item_url,
         "note_text": note_text,
         "note_link": note_link,
+        "local_time": local_time,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,

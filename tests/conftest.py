@@ -49,6 +49,9 @@ def recreate_database(url: str) -> None:
 def app():
     recreate_database(TestConfig.SQLALCHEMY_DATABASE_URI)
     app = create_app(TestConfig)
+    from civicmap import tasks
+
+    tasks.use_app(app)  # jobs run in tests (run_jobs) use this app, as `flask worker` does
     with app.app_context():
         upgrade()
         import_areas(db.session, read_area_features(WARDS_FILE.read_text()))
@@ -292,3 +295,24 @@ def inbox(smtp_server):
     box.clear()
     yield box
     box.clear()
+
+
+def run_jobs(session, *names: str) -> int:
+    """Run the jobs named that were queued in this test's transaction, with the task's own
+    code, as the worker would; then take them off the queue. How many ran."""
+    from civicmap import tasks
+
+    rows = session.execute(
+        sa.text(
+            "SELECT id, task_name, args FROM procrastinate_jobs"
+            " WHERE status = 'todo' AND task_name = ANY(:names) ORDER BY id"
+        ),
+        {"names": list(names)},
+    ).all()
+    for job_id, name, args in rows:
+        if name == "fan_out":
+            tasks._fan_out(job_id, **args)
+        else:
+            tasks.queue.tasks[name](**args)
+        session.execute(sa.text("DELETE FROM procrastinate_jobs WHERE id = :id"), {"id": job_id})
+    return len(rows)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, text
 
 from civicmap.models import Follow, Mail, Notification, User
 from civicmap.services import mail, tokens
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_jobs
 from tests.factories import make_initiative
 
 NOW = datetime.now(UTC)
@@ -230,6 +230,7 @@ def test_a_follows_own_choice_wins_over_the_persons(as_person, reader, session, 
     commenter, commenter_user = as_person(display_name="Cal")
     forget_mail(commenter_user)
     commenter.post(f"/projects/{item.id}/comments", {"body": "I can help on Saturdays."})
+    run_jobs(session, "fan_out")
     assert deliver(session) == 1
     (message,) = inbox.to(follower.email)
     assert "Cal commented on Community fridge" in message.get_body(("plain",)).get_content()

@@ -3,9 +3,11 @@ or from someone they blocked; the bell's count; reading them by POST."""
 
 import re
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
+from civicmap import tasks
 from civicmap.models import Follow, Notification, Proposal, User
+from tests.conftest import run_jobs
 from tests.factories import ACRE_LANE, make_initiative
 
 ACRE_LANE_WARD = "brixton-acre-lane"
@@ -40,6 +42,8 @@ def test_following_a_ward_tells_of_new_items_there_and_the_bell_counts(as_person
     sharer, _ = as_person()
     assert follower.post(f"/follow/ward/{ward_id(follower)}").status_code == 302
     assert share(sharer, "Seed library at the station").status_code == 302
+    assert events(session, follower_user) == []  # the worker tells followers
+    assert run_jobs(session, "fan_out") == 1
     assert events(session, follower_user) == ["new_item"]
     page = follower.get("/").get_data(as_text=True)
     assert "Notifications" in page and "(1 new)" in page
@@ -65,6 +69,7 @@ def test_authors_hear_of_comments_appreciations_and_proposals_and_nobody_of_thei
         f"/projects/{item_id}/proposals", {"action": "I will paint it", "volunteers_needed": 2}
     )
     author_visitor.post(f"/projects/{item_id}/comments", {"body": "Thanks all"})
+    run_jobs(session, "fan_out")
     assert events(session, author) == ["comment", "appreciation", "proposal"]
     assert events(session, fan_user) == ["comment", "proposal", "comment"]
     assert events(session, neighbour_user) == []  # their own doing, and they follow nothing
@@ -120,6 +125,12 @@ def test_three_hundred_followers_each_hear_once(as_person, session):
     session.commit()
     commenter, _ = as_person()
     commenter.post(f"/ideas/{idea.id}/comments", {"body": "Hello everyone"})
+    job_id, args = session.execute(
+        text("SELECT id, args FROM procrastinate_jobs WHERE task_name = 'fan_out'")
+    ).one()
+    assert tasks._fan_out(job_id, **args) == 300
+    # The same job again, as after a worker that died between its commit and saying so.
+    assert tasks._fan_out(job_id, **args) == 0
     counts = session.execute(
         select(Notification.user_id, func.count()).group_by(Notification.user_id)
     ).all()
@@ -133,6 +144,7 @@ def test_unfollowing_stops_it(as_person, session):
     follower.post(f"/follow/ward/{ward}")
     follower.post(f"/unfollow/ward/{ward}")
     share(sharer, "Another thing")
+    run_jobs(session, "fan_out")
     assert events(session, follower_user) == []
 
 

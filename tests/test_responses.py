@@ -4,6 +4,7 @@ ward's page and in the API and OGC properties, and its author and followers are 
 from sqlalchemy import select
 
 from civicmap.models import Follow, Notification, OfficialResponse
+from tests.conftest import run_jobs
 from tests.factories import ACRE_LANE, make_initiative
 
 
@@ -35,6 +36,7 @@ def test_an_officer_answers_and_everyone_concerned_sees_it(as_person, session, v
     assert feature["properties"]["council_response"]["status"] == "referred"
     ogc = visitor.get("/ogc/collections/ideas/items", query_string={"f": "json"}).get_json()
     assert ogc["features"][0]["properties"]["council_response"]["team"] == "Parks and open spaces"
+    run_jobs(session, "fan_out")
     told = session.scalars(select(Notification.user_id).where(Notification.event == "response"))
     assert set(told) == {author.id, fan.id}
     assert "The council responded to Benches" in fan_visitor.get("/me/notifications").get_data(

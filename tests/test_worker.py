@@ -46,7 +46,8 @@ def start_worker(app) -> subprocess.Popen:
     )
 
 
-def stop(worker: subprocess.Popen) -> None:
+def stop(worker: subprocess.Popen) -> str:
+    """Stop the worker; what it logged."""
     if worker.poll() is None:
         worker.send_signal(signal.SIGINT)
         try:
@@ -54,6 +55,7 @@ def stop(worker: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+    return worker.stderr.read()
 
 
 def wait_for(condition, seconds=20.0):
@@ -135,3 +137,33 @@ def test_a_worker_killed_mid_digest_loses_nothing_and_sends_nothing_twice(app, i
         )
         db.session.remove()
     assert unsent == 0
+
+
+def test_the_worker_tells_a_wards_followers_and_mails_those_who_want_it_at_once(app, inbox):
+    from civicmap.models import Follow
+    from civicmap.services import notifications
+    from tests.factories import ACRE_LANE, make_initiative
+
+    with app.app_context():
+        follower = User(
+            email="fen@example.org",
+            display_name="Fen",
+            password_hash="x",
+            email_confirmed_at=datetime.now(UTC),
+            email_frequency="at_once",
+        )
+        db.session.add(follower)
+        item = make_initiative(db.session, at=ACRE_LANE, title="Bike workshop")
+        db.session.add(Follow(user_id=follower.id, target_kind="ward", target_id=item.ward_id))
+        db.session.commit()
+        notifications.tell(
+            db.session, "new_item", None, item.id, followers_of=("ward", item.ward_id)
+        )
+        db.session.commit()
+        db.session.remove()
+    worker = start_worker(app)
+    arrived = wait_for(lambda: inbox.to("fen@example.org"))
+    log = stop(worker)
+    assert arrived, log
+    (message,) = inbox.to("fen@example.org")
+    assert "New in a ward you follow: Bike workshop" in message.get_body(("plain",)).get_content()

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from civicmap.areas.feeds import atom
 from civicmap.extensions import db
 from civicmap.filters import Filters
-from civicmap.services import areas, browse, responses
+from civicmap.services import areas, browse, calendar, responses
 
 bp = Blueprint("areas", __name__)
 FEED_SIZE = 50
@@ -57,6 +57,16 @@ def ward_feed(slug: str):
         newest,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/areas/<slug>/calendar.ics")
+def ward_calendar(slug: str):
+    """The ward's proposals with a time, for a calendar app to subscribe to."""
+    ward = areas.get_ward(db.session, slug)
+    name = _("%(site)s: %(ward)s", site=current_app.config["SITE_NAME"], ward=ward.name)
+    return calendar.as_response(
+        calendar.calendar(name, calendar.upcoming_in_ward(db.session, ward.id))
+    )
 
 
 @bp.get("/feed.atom")

@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from civicmap.forms import BaseForm, optional_int
@@ -38,6 +46,34 @@ class ProposalForm(BaseForm):
         _l("Volunteers needed"),
         default=0,
         validators=[Optional(), NumberRange(0, 100, message=_l("Ask for between 0 and 100."))],
+    )
+    # One occasion (a clean-up on Saturday morning): when and where. Volunteers are reminded
+    # the day before and can add it to their calendar.
+    meets_on = DateField(_l("On (optional)"), validators=[Optional()])
+    meets_at = TimeField(
+        _l("Starting at"),
+        validators=[Optional()],
+        description=_l("London time, for example 10:30."),
+    )
+    duration_minutes = IntegerField(
+        _l("How long, in minutes"),
+        validators=[
+            Optional(),
+            NumberRange(15, 720, message=_l("Give between 15 minutes and 12 hours (720).")),
+        ],
+    )
+    meeting_place = StringField(
+        _l("Where to meet"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("A few words people will recognise, for example “by the bandstand”."),
+    )
+    meeting_lat = StringField(
+        _l("Meeting point latitude"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("Leave both empty to meet at the place on this page."),
+    )
+    meeting_lon = StringField(
+        _l("Meeting point longitude"), validators=[Optional(), Length(max=30)]
     )
     submit = SubmitField(_l("Propose this action"))
 

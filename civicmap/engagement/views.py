@@ -6,7 +6,7 @@ the message next to the form and what the person typed kept.
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect
+from flask import Blueprint, abort, current_app, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,7 +19,7 @@ from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.limits import per_account
 from civicmap.people.forms import MessageForm
-from civicmap.services import engagement, messages
+from civicmap.services import calendar, engagement, messages, tokens
 from civicmap.services import initiatives as items
 
 bp = Blueprint("engagement", __name__)
@@ -105,6 +105,14 @@ def propose(plural: str, item_id: int):
             form.action.data,
             form.due_on.data,
             form.volunteers_needed.data or 0,
+            engagement.Schedule(
+                day=form.meets_on.data,
+                at=form.meets_at.data,
+                duration_minutes=form.duration_minutes.data,
+                place=form.meeting_place.data or "",
+                lat=form.meeting_lat.data or "",
+                lon=form.meeting_lon.data or "",
+            ),
         ),
         _("Your proposal is posted. Thank you!"),
         "proposals",
@@ -219,3 +227,24 @@ def goto_proposal(proposal_id: int):
     """A proposal lives on its item's page."""
     proposal, item = _proposal_item(proposal_id)
     return redirect(f"{item_url(item)}#proposal-{proposal.id}")
+
+
+@bp.get("/proposals/<id:proposal_id>.ics")
+def proposal_calendar(proposal_id: int):
+    """One proposal with a time, for "add to calendar"."""
+    proposal, item = _proposal_item(proposal_id)
+    if proposal.starts_at is None or proposal.hidden:
+        abort(404)
+    return calendar.as_response(calendar.one(db.session, proposal, item), f"proposal-{proposal.id}")
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_calendar(token: str):
+    """What a person proposed or helps with, for a calendar app to subscribe to (the signed
+    token in the address stands in for a log-in, which calendar apps cannot do)."""
+    user = tokens.read(db.session, "calendar", token)
+    if user is None:
+        abort(404)
+    rows = calendar.taking_part(db.session, user.id)
+    name = _("%(site)s: what I take part in", site=current_app.config["SITE_NAME"])
+    return calendar.as_response(calendar.calendar(name, rows))

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,6 +107,14 @@ class Proposal(db.Model):
         ),
         Index("ix_proposals_initiative", "initiative_id"),
         Index("ix_proposals_author", "author_id"),
+        CheckConstraint("duration_minutes BETWEEN 15 AND 720", name="ck_proposals_duration"),
+        CheckConstraint(
+            "starts_at IS NOT NULL OR (duration_minutes IS NULL AND meeting_point IS NULL)",
+            name="ck_proposals_schedule",
+        ),
+        Index(
+            "ix_proposals_starts_at", "starts_at", postgresql_where=text("starts_at IS NOT NULL")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +124,11 @@ class Proposal(db.Model):
     action: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
     volunteers_needed: Mapped[int] = mapped_column(Integer, server_default="0")
+    # When and where it happens, if it is one occasion (reminders and calendars read these).
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    meeting_place: Mapped[str | None] = mapped_column(String(200))
+    meeting_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
     status: Mapped[str] = mapped_column(String(10), server_default="open")
     hidden: Mapped[bool] = mapped_column(server_default="false")
     hidden_reason: Mapped[str | None] = mapped_column(String(20))

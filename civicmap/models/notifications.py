@@ -87,6 +87,13 @@ class Notification(db.Model):
             postgresql_where=text("mail_id IS NULL AND email <> 'never'"),
         ),
         Index("ix_notifications_mail", "mail_id"),
+        Index(
+            "uq_notifications_job_user",
+            "job_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("job_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -103,6 +110,8 @@ class Notification(db.Model):
     mail_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("mail_outbox.id", ondelete="SET NULL")
     )
+    # The job that wrote it (followers are told by the worker): a job run twice writes once.
+    job_id: Mapped[int | None] = mapped_column(BigInteger)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     initiative: Mapped[Initiative | None] = relationship(lazy="joined")

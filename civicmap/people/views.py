@@ -13,7 +13,15 @@ from civicmap.forms import form_status, submit
 from civicmap.limits import per_account
 from civicmap.models import User
 from civicmap.people.forms import DeleteAccountForm, MessageForm, PasswordForm, ProfileForm
-from civicmap.services import accounts, areas, engagement, messages, moderation, personal_data
+from civicmap.services import (
+    accounts,
+    areas,
+    engagement,
+    messages,
+    moderation,
+    personal_data,
+    tokens,
+)
 from civicmap.services import initiatives as items
 
 bp = Blueprint("people", __name__)
@@ -102,6 +110,7 @@ def me():
         received=engagement.appreciations_received(session, current_user.id),
         unread=messages.unread_count(session, current_user.id),
         hidden=moderation.hidden_for(session, current_user),
+        calendar_token=tokens.make("calendar", current_user),
     )
 
 

@@ -276,3 +276,13 @@ def extent(session: Session) -> list[float]:
         )
     ).one()
     return [round(v, 6) for v in box] if box[0] is not None else [-180.0, -90.0, 180.0, 90.0]
+
+
+def ward_containing(session: Session, lat: float, lon: float) -> int | None:
+    """The ward a point lies in, or None outside the area."""
+    return _value(
+        session,
+        "SELECT id FROM wards WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%(lon)s,"
+        " %(lat)s), 4326)) ORDER BY id LIMIT 1",
+        {"lat": lat, "lon": lon},
+    )

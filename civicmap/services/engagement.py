@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
+from civicmap.geo import parse_point, to_db
 from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
-from civicmap.services import moderation, notifications
+from civicmap.services import areas, moderation, notifications
 from civicmap.services.refusals import flush_or_refuse
 
 ENGAGEABLE = ("project", "idea")
@@ -122,6 +126,56 @@ def discussion(session: Session, item_ids: list[int]) -> list[tuple[Comment, int
 # --- proposals and volunteering ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """When and where a proposal happens, as typed (all optional: not every action is one
+    occasion)."""
+
+    day: date | None = None
+    at: time | None = None
+    duration_minutes: int | None = None
+    place: str = ""
+    lat: str = ""
+    lon: str = ""
+
+    @property
+    def given(self) -> bool:
+        return bool(
+            self.day or self.at or self.duration_minutes or self.place or self.lat or self.lon
+        )
+
+
+DEFAULT_DURATION = 120  # minutes, for a calendar entry when none is given
+
+
+def _apply_schedule(session: Session, proposal: Proposal, item: Initiative, when: Schedule) -> None:
+    if not when.given:
+        return
+    if when.day is None:
+        raise Invalid("meets_on", _l("Give the day it happens, or leave the time and place empty."))
+    if when.at is None:
+        raise Invalid("meets_at", _l("Give the time it starts, for example 10:30."))
+    starts_at = clock.from_local(when.day, when.at)
+    if starts_at < datetime.now(UTC):
+        raise Invalid("meets_on", _l("Choose a day and time that are not in the past."))
+    proposal.starts_at = starts_at
+    proposal.duration_minutes = when.duration_minutes or DEFAULT_DURATION
+    proposal.meeting_place = " ".join(when.place.split()) or None
+    if when.lat or when.lon:
+        try:
+            point = parse_point(when.lat, when.lon)
+        except Invalid as exc:
+            raise Invalid("meeting_lat", exc.message) from None
+        if areas.ward_containing(session, point.y, point.x) is None:
+            raise Invalid(
+                "meeting_lat",
+                _l("This meeting point is outside %(area)s.", area=current_app.config["AREA_NAME"]),
+            )
+        proposal.meeting_point = to_db(point)
+    else:
+        proposal.meeting_point = item.location  # meet where the project or idea is
+
+
 def propose(
     session: Session,
     user: User,
@@ -129,6 +183,7 @@ def propose(
     action: str,
     due_on: date | None,
     volunteers_needed: int,
+    when: Schedule = Schedule(),
 ) -> Proposal:
     """Propose an action the person will take to help realise a project or an idea."""
     _require_engageable(item)
@@ -145,6 +200,7 @@ def propose(
         volunteers_needed=volunteers_needed,
         status="open",
     )
+    _apply_schedule(session, proposal, item, when)
     session.add(proposal)
     session.flush()
     notifications.tell(

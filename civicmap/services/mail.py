@@ -22,19 +22,19 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from civicmap import clock
+from civicmap.initiatives.urls import item_url
 from civicmap.models import Mail, Notification, User
 from civicmap.services import tokens
 
 logger = logging.getLogger("civicmap.mail")
-LONDON = ZoneInfo("Europe/London")
-DIGEST_HOUR = 7  # local time the daily digest goes out after
+DIGEST_HOUR = 7  # local time (TIMEZONE) the daily digest goes out after
 BULK = ("notice", "digest", "reminder")  # mail that carries List-Unsubscribe (RFC 8058)
 SHOWN_IN_DIGEST = 50
 
@@ -108,8 +108,8 @@ SELECT count(*) FROM made
 
 
 def digest_periods(now: datetime) -> list[tuple[str, str]]:
-    """The digests due at `now`: (period, key) once it is past DIGEST_HOUR in London."""
-    local = now.astimezone(LONDON)
+    """The digests due at `now`: (period, key) once it is past DIGEST_HOUR, local time."""
+    local = clock.local(now)
     if local.hour < DIGEST_HOUR:
         return []
     due = [("daily", local.date().isoformat())]
@@ -128,6 +128,34 @@ def build_digests(session: Session, now: datetime) -> int:
     for period, key in digest_periods(now):
         made += session.execute(DIGESTS, {"period": period, "key": key, "until": now}).scalar_one()
     return made
+
+
+REMINDERS = text("""
+INSERT INTO mail_outbox (user_id, kind, dedupe_key, payload)
+SELECT DISTINCT r.user_id, 'reminder',
+       'reminder:' || p.id || ':' || r.user_id || ':' || extract(epoch FROM p.starts_at)::bigint,
+       jsonb_build_object('proposal', p.id)
+FROM proposals p
+JOIN initiatives i ON i.id = p.initiative_id
+JOIN LATERAL (
+  SELECT v.user_id FROM volunteerings v WHERE v.proposal_id = p.id AND v.status = 'active'
+  UNION SELECT p.author_id
+) r ON true
+JOIN users u ON u.id = r.user_id
+WHERE p.starts_at > :now AND p.starts_at <= :now + make_interval(hours => :hours)
+  AND p.status IN ('open', 'full') AND NOT p.hidden AND NOT i.hidden
+  AND u.email_frequency <> 'never' AND u.email_confirmed_at IS NOT NULL
+  AND u.email_undeliverable_at IS NULL AND u.deleted_at IS NULL
+ON CONFLICT (dedupe_key) DO NOTHING
+""")
+
+
+def queue_reminders(session: Session, now: datetime) -> int:
+    """A reminder to each volunteer and the proposer of what starts within REMIND_HOURS; once
+    per person and start time (moved to another day, it is reminded again)."""
+    return session.execute(
+        REMINDERS, {"now": now, "hours": current_app.config["REMIND_HOURS"]}
+    ).rowcount
 
 
 def pending_count(session: Session, older_than_seconds: int = 0) -> int:
@@ -262,6 +290,10 @@ def compose(mail: Mail) -> EmailMessage:
         message["Precedence"] = "bulk"
     message.set_content(body_text)
     message.add_alternative(body_html, subtype="html")
+    if mail.kind == "reminder":
+        message.add_attachment(
+            context["ics"], maintype="text", subtype="calendar", filename="civicmap.ics"
+        )
     return message
 
 
@@ -292,6 +324,24 @@ def _context(mail: Mail, user: User) -> dict:
             context["subject"] = _("%(site)s: your week (%(n)s new)", site=site, n=len(notes))
         else:
             context["subject"] = _("%(site)s: your day (%(n)s new)", site=site, n=len(notes))
+    elif mail.kind == "reminder":
+        from civicmap.models import Initiative, Proposal
+        from civicmap.services import calendar
+
+        session = Session.object_session(mail)
+        proposal = session.get(Proposal, mail.payload["proposal"])
+        item = session.get(Initiative, proposal.initiative_id)
+        context.update(
+            proposal=proposal,
+            item=item,
+            link=f"{item_url(item, _external=True)}#proposal-{proposal.id}",
+            ics=calendar.one(session, proposal, item),
+            subject=_(
+                "Reminder: %(title)s, %(when)s",
+                title=item.title,
+                when=clock.local_time(proposal.starts_at),
+            ),
+        )
     return context
 
 

@@ -19,6 +19,7 @@ MAX_AGE = {
     "confirm": 7 * 24 * 3600,
     "reset": 3600,
     "unsubscribe": 90 * 24 * 3600,
+    "calendar": None,  # a calendar app keeps the address for years
 }
 
 

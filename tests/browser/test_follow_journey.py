@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from civicmap.extensions import db
 from civicmap.models import User
 from civicmap.services import mail
+from tests.conftest import run_jobs
 
 PASSWORD = "a-long-Lambeth-passphrase"
 
@@ -61,6 +62,10 @@ def test_following_a_ward_and_hearing_of_a_new_project(app, new_page, artifacts,
     sam.get_by_label("Longitude").fill("-0.123613")
     sam.get_by_role("button", name="Share project").click()
     expect(sam.get_by_role("heading", name="Tool library in the old bank")).to_be_visible()
+    with app.app_context():  # the worker's job: tell the ward's followers
+        assert run_jobs(db.session, "fan_out") == 1
+        db.session.commit()
+        db.session.remove()
 
     fola.goto("/")
     bell = fola.get_by_role("link", name="Notifications (1 new)")

@@ -1,0 +1,27 @@
+"""The area's local time (TIMEZONE, Europe/London by default): what people type and read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import format_datetime
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(local_zone())
+
+
+def from_local(day: date, at: time) -> datetime:
+    """A day and a time as people there mean them (summer time included)."""
+    return datetime.combine(day, at, tzinfo=local_zone())
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as people there read it, in their language: "Saturday 12 December 2026, 10:30"."""
+    return format_datetime(moment, "EEEE d MMMM y, HH:mm")
