@@ -316,3 +316,13 @@ def run_jobs(session, *names: str) -> int:
             tasks.queue.tasks[name](**args)
         session.execute(sa.text("DELETE FROM procrastinate_jobs WHERE id = :id"), {"id": job_id})
     return len(rows)
+
+
+@pytest.fixture
+def postcodes(session, postcodes_file):
+    """Lambeth's postcode centroids, in this test's transaction."""
+    from civicmap.services import areas
+
+    with postcodes_file.open(encoding="utf-8", newline="") as lines:
+        areas.import_postcodes(session, lines)
+    session.commit()

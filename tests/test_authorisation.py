@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from civicmap import access
-from civicmap.models import Comment, Message, Proposal
+from civicmap.models import Comment, Message, Proposal, TopicFollow
 from tests.conftest import Visitor
 from tests.factories import ACRE_LANE, make_initiative, make_user
 
@@ -73,6 +73,7 @@ def world(app, session):
     session.add(
         Message(sender_id=people["other"].id, recipient_id=people["author"].id, body="Hello")
     )
+    session.add(TopicFollow(user_id=people["author"].id, kind="category", value="food"))
     session.commit()
     return people, idea
 
@@ -92,6 +93,7 @@ def _values(rule, people, idea, session) -> dict:
         "status": "done",
         # The mailed links' routes: the signed token is the authority (a forged one is a 400).
         "token": "not-a-valid-token",
+        "topic_id": session.scalar(select(TopicFollow.id)),
     }
     if "/moderation/people/" in rule.rule or "/people/" in rule.rule:
         values["user_id"] = people["other"].id

@@ -57,6 +57,7 @@ TOKEN_PURPOSES = {
     "auth.confirm": "confirm",
     "auth.reset": "reset",
     "notifications.unsubscribe": "unsubscribe",
+    "engagement.personal_calendar": "calendar",
 }
 
 

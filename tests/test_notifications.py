@@ -6,9 +6,10 @@ import re
 from sqlalchemy import func, insert, select, text
 
 from civicmap import tasks
-from civicmap.models import Follow, Notification, Proposal, User
+from civicmap.models import Comment, Follow, Notification, Proposal, TopicFollow, User
+from civicmap.services import notifications
 from tests.conftest import run_jobs
-from tests.factories import ACRE_LANE, make_initiative
+from tests.factories import ACRE_LANE, WEST_DULWICH, make_initiative
 
 ACRE_LANE_WARD = "brixton-acre-lane"
 
@@ -156,3 +157,96 @@ def test_what_a_notification_quotes_is_escaped_on_the_page(as_person, session):
     page = author_visitor.get("/me/notifications").get_data(as_text=True)
     assert "appreciated Fridge &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
     assert "<img src=x" not in page
+
+
+def test_the_proposer_hears_when_it_is_full_and_helpers_when_it_is_done(as_person, session):
+    proposer, proposer_user = as_person()
+    idea = make_initiative(session, kind="idea", at=ACRE_LANE, title="Hall")
+    proposer.post(
+        f"/ideas/{idea.id}/proposals", {"action": "Paint the hall", "volunteers_needed": 1}
+    )
+    proposal_id = session.scalar(select(Proposal.id))
+    helper, helper_user = as_person()
+    helper.post(f"/proposals/{proposal_id}/volunteer", {"note": ""})
+    assert events(session, proposer_user) == ["volunteer", "full"]
+    proposer.post(f"/proposals/{proposal_id}/status/done")
+    assert events(session, helper_user) == ["done"]
+    page = helper.get("/me/notifications").get_data(as_text=True)
+    assert "marked the action on Hall as done" in page
+
+
+def test_following_a_category_or_a_skill_near_a_postcode(as_person, session, postcodes):
+    follower, follower_user = as_person()
+    response = follower.post("/follow/category", {"category": "food"})
+    assert response.status_code == 302
+    response = follower.post(
+        "/follow/skill", {"skill": " Carpentry ", "postcode": "sw2 1rw", "radius_m": "1000"}
+    )
+    assert response.status_code == 302
+    settings = follower.get("/me/email").get_data(as_text=True)
+    assert "Food, anywhere" in settings and "carpentry within 1 km of SW2 1RW" in settings
+
+    food = make_initiative(session, kind="idea", at=WEST_DULWICH, category="food", title="Soup")
+    near = make_initiative(
+        session, kind="offer", at=ACRE_LANE, skills=["carpentry"], title="Shelves built"
+    )
+    far = make_initiative(
+        session, kind="offer", at=WEST_DULWICH, skills=["carpentry"], title="Far shelves"
+    )
+    other = make_initiative(session, kind="idea", at=ACRE_LANE, category="arts", title="Mural")
+    for item in (food, near, far, other):
+        notifications.tell(session, "new_item", None, item.id)
+    run_jobs(session, "fan_out")
+    told = session.execute(
+        select(Notification.event, Notification.initiative_id)
+        .where(Notification.user_id == follower_user.id)
+        .order_by(Notification.id)
+    ).all()
+    assert told == [("new_in_category", food.id), ("new_skill_near", near.id)]
+    page = follower.get("/me/notifications").get_data(as_text=True)
+    assert "New in a category you follow: Soup" in page
+    assert "New near you, with a skill you follow: Shelves built" in page
+
+
+def test_a_skill_follow_needs_a_known_postcode_and_a_listed_distance(as_person, postcodes):
+    follower, _ = as_person()
+    unknown = follower.post(
+        "/follow/skill", {"skill": "plumbing", "postcode": "ZZ9 9ZZ", "radius_m": "1000"}
+    )
+    assert unknown.status_code == 422
+    page = unknown.get_data(as_text=True)
+    assert "We do not know that postcode here" in page and 'value="plumbing"' in page
+    odd = follower.post(
+        "/follow/skill", {"skill": "plumbing", "postcode": "SW2 1RW", "radius_m": "123"}
+    )
+    assert odd.status_code == 422 and "Not a valid choice" in odd.get_data(as_text=True)
+    bad = follower.post("/follow/category", {"category": "weather"})
+    assert bad.status_code == 422
+
+
+def test_a_reply_is_told_to_the_person_replied_to_once(as_person, session):
+    author_visitor, author = as_person()
+    idea = make_initiative(session, kind="idea", at=ACRE_LANE, author=author, title="Benches")
+    first, first_user = as_person()
+    first.post(f"/ideas/{idea.id}/comments", {"body": "Where exactly?"})
+    first.post(f"/follow/item/{idea.id}")
+    comment_id = session.scalar(select(func.max(Comment.id)))
+    author_visitor.post(
+        f"/ideas/{idea.id}/comments", {"body": "By the pond", "parent_id": str(comment_id)}
+    )
+    run_jobs(session, "fan_out")
+    assert events(session, first_user) == ["reply"]
+    page = first.get("/me/notifications").get_data(as_text=True)
+    assert "replied to your comment on Benches" in page
+
+
+def test_only_its_owner_can_stop_a_topic_follow(as_person, session):
+    owner, owner_user = as_person()
+    owner.post("/follow/category", {"category": "food"})
+    topic_id = session.scalar(select(TopicFollow.id).where(TopicFollow.user_id == owner_user.id))
+    other, _ = as_person()
+    other.post(f"/unfollow/topic/{topic_id}")
+    assert session.get(TopicFollow, topic_id) is not None
+    owner.post(f"/unfollow/topic/{topic_id}")
+    session.expire_all()
+    assert session.get(TopicFollow, topic_id) is None

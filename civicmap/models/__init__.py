@@ -5,7 +5,13 @@ from civicmap.models.engagement import Appreciation, Comment, Proposal, Voluntee
 from civicmap.models.initiatives import Idea, Initiative, Offer, Project
 from civicmap.models.messages import Message
 from civicmap.models.moderation import Block, ModerationEntry, Report
-from civicmap.models.notifications import Follow, Mail, Notification, OfficialResponse
+from civicmap.models.notifications import (
+    Follow,
+    Mail,
+    Notification,
+    OfficialResponse,
+    TopicFollow,
+)
 from civicmap.models.people import User
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "Project",
     "Proposal",
     "Report",
+    "TopicFollow",
     "User",
     "Volunteering",
     "Ward",

@@ -3,6 +3,7 @@ official responses (what followers hear of)."""
 
 from datetime import datetime
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -41,6 +42,43 @@ class Follow(db.Model):
     target_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # None: as the person's own choice (users.email_frequency).
+    email_frequency: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TopicFollow(db.Model):
+    """A category anywhere in the area, or a skill near a postcode: new items that match."""
+
+    __tablename__ = "topic_follows"
+    __table_args__ = (
+        CheckConstraint("kind IN ('category', 'skill')", name="ck_topic_follows_kind"),
+        CheckConstraint(
+            "(kind = 'category' AND centre IS NULL AND radius_m IS NULL)"
+            " OR (kind = 'skill' AND centre IS NOT NULL AND radius_m BETWEEN 100 AND 20000)",
+            name="ck_topic_follows_place",
+        ),
+        CheckConstraint(
+            f"email_frequency IN {sql_in(EMAIL_FREQUENCIES)}",
+            name="ck_topic_follows_email_frequency",
+        ),
+        UniqueConstraint(
+            "user_id",
+            "kind",
+            "value",
+            "postcode",
+            name="uq_topic_follows_once",
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index("ix_topic_follows_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(40))  # a category code, or a skill tag
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    centre = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
+    radius_m: Mapped[int | None] = mapped_column(Integer)
     email_frequency: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

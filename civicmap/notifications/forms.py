@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SubmitField
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from civicmap.forms import BaseForm
-from civicmap.models.vocabulary import EMAIL_FREQUENCIES
+from civicmap.models.vocabulary import CATEGORIES, EMAIL_FREQUENCIES
+from civicmap.services.notifications import RADII, distance_label
 
 
 def email_settings_form(follows, user):
@@ -17,17 +19,42 @@ def email_settings_form(follows, user):
         submit = SubmitField(_l("Save"))
 
     choices = [("", _l("As above")), *EMAIL_FREQUENCIES.items()]
-    for follow, name in follows:
+    for follow in follows:
         setattr(
             EmailSettingsForm,
             field_name(follow),
-            SelectField(name, choices=choices, default=follow.email_frequency or ""),
+            SelectField(follow.name, choices=choices, default=follow.row.email_frequency or ""),
         )
     return EmailSettingsForm()
 
 
 def field_name(follow) -> str:
-    return f"follow_{follow.target_kind}_{follow.target_id}"
+    return "follow_" + follow.key.replace("-", "_")
+
+
+class FollowCategoryForm(BaseForm):
+    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()))
+    submit = SubmitField(_l("Follow this category"))
+
+
+class FollowSkillForm(BaseForm):
+    skill = StringField(
+        _l("Skill"),
+        validators=[DataRequired(_l("Name one skill, for example carpentry.")), Length(max=40)],
+        description=_l("New offers and needs with this skill near you."),
+    )
+    postcode = StringField(
+        _l("Near the postcode"),
+        validators=[DataRequired(_l("Give a postcode, for example SW2 1RW.")), Length(max=10)],
+        render_kw={"autocomplete": "postal-code"},
+    )
+    radius_m = SelectField(
+        _l("Within"),
+        choices=[(r, distance_label(r)) for r in RADII],
+        coerce=int,
+        default=1000,
+    )
+    submit = SubmitField(_l("Follow this skill"))
 
 
 class UnsubscribeForm(BaseForm):

@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 from civicmap.access import ANYONE, SIGNED_IN, access
 from civicmap.extensions import csrf, db
 from civicmap.forms import form_status, submit
-from civicmap.notifications.forms import UnsubscribeForm, email_settings_form, field_name
+from civicmap.notifications.forms import (
+    FollowCategoryForm,
+    FollowSkillForm,
+    UnsubscribeForm,
+    email_settings_form,
+    field_name,
+)
 from civicmap.routing import safe_next
 from civicmap.services import notifications, tokens
 
@@ -60,18 +66,65 @@ def email_settings():
             db.session,
             user,
             form.frequency.data,
-            {
-                (f.target_kind, f.target_id): form[field_name(f)].data or None
-                for f, _name in follows
-            },
+            {f.key: form[field_name(f)].data or None for f in follows},
         ),
     )
     if done:
         flash(_("Saved: we will write as you chose."), "success")
         return redirect(url_for("notifications.email_settings"))
+    return email_page(form=form), form_status(form)
+
+
+def email_page(**forms):
+    user = current_user._get_current_object()
+    follows = notifications.followed(db.session, user)
+    forms.setdefault("form", email_settings_form(follows, user))
+    forms.setdefault("category_form", FollowCategoryForm())
+    forms.setdefault("skill_form", FollowSkillForm())
     return render_template(
-        "notifications/email.html", form=form, follows=follows, field_name=field_name, user=user
-    ), form_status(form)
+        "notifications/email.html", follows=follows, field_name=field_name, user=user, **forms
+    )
+
+
+@bp.post("/follow/<any(category, skill):kind>")
+@access(SIGNED_IN)
+@login_required
+def follow_topic(kind: str):
+    if kind == "category":
+        form = FollowCategoryForm()
+        done, _result = submit(
+            form,
+            lambda: notifications.follow_topic(
+                db.session, current_user, "category", form.category.data
+            ),
+        )
+    else:
+        form = FollowSkillForm()
+        done, _result = submit(
+            form,
+            lambda: notifications.follow_topic(
+                db.session,
+                current_user,
+                "skill",
+                form.skill.data,
+                form.postcode.data,
+                form.radius_m.data,
+            ),
+        )
+    if done:
+        flash(_("You will be told of new items that match."), "success")
+        return redirect(url_for("notifications.email_settings"))
+    return email_page(**{f"{kind}_form": form}), form_status(form)
+
+
+@bp.post("/unfollow/topic/<id:topic_id>")
+@access(SIGNED_IN)
+@login_required
+def unfollow_topic(topic_id: int):
+    notifications.unfollow_topic(db.session, current_user, topic_id)
+    db.session.commit()
+    flash(_("You no longer follow this."), "success")
+    return redirect(url_for("notifications.email_settings"))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

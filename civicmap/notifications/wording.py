@@ -11,6 +11,7 @@ from civicmap.initiatives.urls import item_url
 
 SAYINGS = {
     "comment": lambda who, what: _("%(who)s commented on %(what)s", who=who, what=what),
+    "reply": lambda who, what: _("%(who)s replied to your comment on %(what)s", who=who, what=what),
     "appreciation": lambda who, what: _("%(who)s appreciated %(what)s", who=who, what=what),
     "proposal": lambda who, what: _("%(who)s proposed an action on %(what)s", who=who, what=what),
     "volunteer": lambda who, what: _(
@@ -22,8 +23,21 @@ SAYINGS = {
     "moved_up": lambda who, what: _(
         "A place came free: you are now volunteering on %(what)s", what=what
     ),
+    "full": lambda who, what: _(
+        "Your proposal on %(what)s has all the volunteers it needs", what=what
+    ),
+    "done": lambda who, what: _(
+        "%(who)s marked the action on %(what)s as done", who=who, what=what
+    ),
+    "withdrawn": lambda who, what: _(
+        "%(who)s withdrew the action on %(what)s you signed up for", who=who, what=what
+    ),
     "response": lambda who, what: _("The council responded to %(what)s", what=what),
     "new_item": lambda who, what: _("New in a ward you follow: %(what)s", what=what),
+    "new_in_category": lambda who, what: _("New in a category you follow: %(what)s", what=what),
+    "new_skill_near": lambda who, what: _(
+        "New near you, with a skill you follow: %(what)s", what=what
+    ),
 }
 
 

@@ -94,8 +94,17 @@ def comment(
     )
     session.add(new)
     session.flush()
+    # The person replied to hears "replied to you", and of the comment only so.
+    replied_to = [parent.author_id] if parent_id is not None else []
+    notifications.tell(session, "reply", user.id, item.id, also=replied_to)
     notifications.tell(
-        session, "comment", user.id, item.id, also=[item.author_id], followers_of=("item", item.id)
+        session,
+        "comment",
+        user.id,
+        item.id,
+        also=[a for a in [item.author_id] if a not in replied_to],
+        followers_of=("item", item.id),
+        skip=replied_to,
     )
     return new
 
@@ -230,6 +239,14 @@ def set_proposal_status(session: Session, user: User, proposal: Proposal, status
         raise Invalid("status", _l("A proposal can be marked done or withdrawn."))
     proposal.status = status
     session.flush()
+    # Those who signed up hear that it is done, or that it will not happen after all.
+    helpers = session.scalars(
+        select(Volunteering.user_id).where(
+            Volunteering.proposal_id == proposal.id,
+            Volunteering.status.in_(("active", "waiting")),
+        )
+    ).all()
+    notifications.tell(session, status, user.id, proposal.initiative_id, also=list(helpers))
 
 
 def active_volunteers(session: Session, proposal_id: int) -> int:
@@ -278,6 +295,8 @@ def volunteer(session: Session, user: User, proposal_id: int, note: str | None) 
     notifications.tell(
         session, "volunteer", user.id, proposal.initiative_id, also=[proposal.author_id]
     )
+    if proposal.status == "full":
+        notifications.tell(session, "full", None, proposal.initiative_id, also=[proposal.author_id])
     return volunteering
 
 

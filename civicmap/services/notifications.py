@@ -8,15 +8,25 @@ Nobody is told of their own doing, nor of someone they have blocked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from civicmap.errors import NotFound
-from civicmap.models import Follow, Initiative, Notification, User, Ward
-from civicmap.models.vocabulary import EMAIL_FREQUENCIES
+from civicmap.errors import Invalid, NotFound
+from civicmap.models import (
+    Follow,
+    Initiative,
+    Notification,
+    Postcode,
+    TopicFollow,
+    User,
+    Ward,
+)
+from civicmap.models.vocabulary import CATEGORIES, EMAIL_FREQUENCIES
 
 FOLLOWABLE = {"ward": Ward, "item": Initiative}
 
@@ -26,12 +36,24 @@ FOLLOWABLE = {"ward": Ward, "item": Initiative}
 # are to be mailed at once.
 FAN_OUT = """
 WITH reached AS (
-  SELECT f.user_id, f.email_frequency FROM follows f
+  SELECT f.user_id, f.email_frequency, %(event)s::text AS event FROM follows f
   WHERE f.target_kind = %(kind)s AND f.target_id = %(target)s
-  UNION ALL SELECT unnest(%(also)s::int[]), NULL
+  UNION ALL SELECT unnest(%(also)s::int[]), NULL, %(event)s::text
+  -- A new item also reaches those who follow its category, or one of its skills near it
+  -- (offers by their public point only: the exact one stays private).
+  UNION ALL SELECT t.user_id, t.email_frequency, 'new_in_category' FROM topic_follows t
+  JOIN initiatives i ON i.id = %(item)s::int
+  WHERE %(topics)s AND t.kind = 'category' AND t.value = i.category
+  UNION ALL SELECT t.user_id, t.email_frequency, 'new_skill_near' FROM topic_follows t
+  JOIN initiatives i ON i.id = %(item)s::int
+  WHERE %(topics)s AND t.kind = 'skill' AND t.value = ANY(i.skills)
+    AND ST_DWithin(t.centre::geography, i.public_location::geography, t.radius_m)
 ), made AS (
   INSERT INTO notifications (user_id, event, actor_id, initiative_id, job_id, email)
-  SELECT r.user_id, %(event)s::text, %(actor)s::int, %(item)s::int, %(job)s::bigint,
+  -- Reached more than one way, a person hears once, in the words of the closest follow.
+  SELECT r.user_id,
+         CASE WHEN bool_or(r.event = %(event)s) THEN %(event)s::text ELSE min(r.event) END,
+         %(actor)s::int, %(item)s::int, %(job)s::bigint,
          CASE WHEN u.email_confirmed_at IS NULL OR u.email_undeliverable_at IS NOT NULL
                    OR u.deleted_at IS NOT NULL THEN 'never'
               ELSE (%(order)s::text[])[min(array_position(%(order)s::text[],
@@ -78,18 +100,21 @@ def tell(
     item_id: int | None,
     also: list[int] = (),
     followers_of: tuple[str, int] | None = None,
+    skip: list[int] = (),
 ) -> None:
     """Notify `also` (a few people: an author, a volunteer) now, and the followers of
     `followers_of` (a ward or an item: thousands, maybe) by a job queued in this transaction:
     writing 4,000 notifications took ~216 ms, the job's queueing well under a millisecond
-    (benchmarks/mail.py). The followers who are also in `also` are told once."""
+    (benchmarks/mail.py). The followers who are also in `also` are told once; those in `skip`
+    are not told (they heard of it another way)."""
     also = [u for u in also if u is not None]
+    skip = [u for u in skip if u is not None]
     if also:
-        fan_out(session, event, actor_id, item_id, None, also=also)
-    if followers_of:
+        fan_out(session, event, actor_id, item_id, None, also=also, skip=skip)
+    if followers_of or event == "new_item":
         from civicmap import tasks
 
-        kind, target = followers_of
+        kind, target = followers_of or ("none", 0)
         tasks.defer(
             session,
             tasks.fan_out,
@@ -98,7 +123,7 @@ def tell(
             item_id=item_id,
             kind=kind,
             target=target,
-            skip=also,
+            skip=also + skip,
         )
 
 
@@ -128,6 +153,7 @@ def fan_out(
                 "also": list(also),
                 "skip": list(skip),
                 "job": job_id,
+                "topics": event == "new_item",
                 "order": list(EMAIL_FREQUENCIES),
             },
         )
@@ -168,8 +194,29 @@ def mark_read(session: Session, user: User) -> None:
 # --- how often by mail --------------------------------------------------------------------------
 
 
-def followed(session: Session, user: User) -> list[tuple[Follow, str]]:
-    """The person's follows with what each is called (a ward's name, an item's title)."""
+@dataclass(frozen=True)
+class Followed:
+    """One thing a person follows, as the email settings list it."""
+
+    key: str  # "ward-3", "item-12", "topic-5": unique per person, safe in a form field's name
+    name: str
+    row: Follow | TopicFollow
+
+    @property
+    def unfollow_url(self) -> str:
+        if isinstance(self.row, TopicFollow):
+            return url_for("notifications.unfollow_topic", topic_id=self.row.id)
+        return url_for(
+            "notifications.follow",
+            action="unfollow",
+            kind=self.row.target_kind,
+            target_id=self.row.target_id,
+        )
+
+
+def followed(session: Session, user: User) -> list[Followed]:
+    """The person's follows with what each is called (a ward's name, an item's title, a
+    category, a skill near a postcode)."""
     rows = session.execute(
         select(Follow, func.coalesce(Ward.name, Initiative.title))
         .outerjoin(Ward, (Follow.target_kind == "ward") & (Ward.id == Follow.target_id))
@@ -177,18 +224,103 @@ def followed(session: Session, user: User) -> list[tuple[Follow, str]]:
         .where(Follow.user_id == user.id)
         .order_by(Follow.target_kind.desc(), Follow.created_at)
     )
-    return [(follow, name or "") for follow, name in rows]
+    found = [Followed(f"{f.target_kind}-{f.target_id}", name or "", f) for f, name in rows]
+    topics = session.scalars(
+        select(TopicFollow).where(TopicFollow.user_id == user.id).order_by(TopicFollow.id)
+    )
+    return found + [Followed(f"topic-{t.id}", topic_name(t), t) for t in topics]
+
+
+def topic_name(topic: TopicFollow) -> str:
+    if topic.kind == "category":
+        return str(_l("%(category)s, anywhere", category=CATEGORIES.get(topic.value, topic.value)))
+    return str(
+        _l(
+            "%(skill)s within %(distance)s of %(postcode)s",
+            skill=topic.value,
+            distance=distance_label(topic.radius_m),
+            postcode=topic.postcode,
+        )
+    )
+
+
+def distance_label(metres: int) -> str:
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres} m"
+
+
+RADII = (500, 1000, 2000, 5000)
+
+
+def follow_topic(
+    session: Session,
+    user: User,
+    kind: str,
+    value: str,
+    postcode: str = "",
+    radius_m: int | None = None,
+) -> TopicFollow:
+    """Follow a category, or a skill near a postcode; following the same again changes nothing."""
+    from civicmap.services.areas import normalise_postcode
+    from civicmap.services.tags import parse_tags
+
+    topic = TopicFollow(user_id=user.id, kind=kind)
+    if kind == "category":
+        if value not in CATEGORIES:
+            raise Invalid("category", _l("Choose a category from the list."))
+        topic.value = value
+    elif kind == "skill":
+        tags = parse_tags(value, "skill")
+        if len(tags) != 1:
+            raise Invalid("skill", _l("Name one skill, for example carpentry."))
+        if radius_m not in RADII:
+            raise Invalid("radius_m", _l("Choose a distance from the list."))
+        code = normalise_postcode(postcode or "")
+        place = session.get(Postcode, code) if code else None
+        if place is None:
+            raise Invalid(
+                "postcode", _l("We do not know that postcode here. Try one like SW2 1RW.")
+            )
+        topic.value, topic.postcode, topic.centre, topic.radius_m = (
+            tags[0],
+            code,
+            place.location,
+            radius_m,
+        )
+    else:
+        raise Invalid(None, _l("That cannot be followed."))
+    existing = session.scalar(
+        select(TopicFollow).where(
+            TopicFollow.user_id == user.id,
+            TopicFollow.kind == kind,
+            TopicFollow.value == topic.value,
+            TopicFollow.postcode.is_not_distinct_from(topic.postcode),
+        )
+    )
+    if existing is not None:
+        if topic.radius_m:
+            existing.radius_m = topic.radius_m
+        session.flush()
+        return existing
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def unfollow_topic(session: Session, user: User, topic_id: int) -> None:
+    found = session.get(TopicFollow, topic_id)
+    if found is not None and found.user_id == user.id:
+        session.delete(found)
+        session.flush()
 
 
 def set_email_frequency(
-    session: Session, user: User, frequency: str, per_follow: dict[tuple[str, int], str | None]
+    session: Session, user: User, frequency: str, per_follow: dict[str, str | None]
 ) -> None:
-    """The person's own choice, and each follow's (None: as their own)."""
+    """The person's own choice, and each follow's by its key (None: as their own)."""
     user.email_frequency = frequency
-    for follow, _name in followed(session, user):
-        key = (follow.target_kind, follow.target_id)
-        if key in per_follow:
-            follow.email_frequency = per_follow[key]
+    for follow in followed(session, user):
+        if follow.key in per_follow:
+            follow.row.email_frequency = per_follow[follow.key]
     session.flush()
 
 
@@ -196,7 +328,8 @@ def unsubscribe(session: Session, user: User) -> None:
     """No more mail of any kind but what the person asks for (a reset link, a confirmation);
     what is already waiting to go as a digest stays in civicmap only."""
     user.email_frequency = "never"
-    session.execute(update(Follow).where(Follow.user_id == user.id).values(email_frequency=None))
+    for model in (Follow, TopicFollow):
+        session.execute(update(model).where(model.user_id == user.id).values(email_frequency=None))
     session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.mail_id.is_(None))
