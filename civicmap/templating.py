@@ -11,6 +11,7 @@ from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
 from civicmap.notifications.wording import note_link, note_text
+from civicmap.services.responses import as_shown
 
 
 def context_processor() -> dict:
@@ -19,6 +20,7 @@ def context_processor() -> dict:
         "note_text": note_text,
         "note_link": note_link,
         "local_time": local_time,
+        "responses_shown": as_shown,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,

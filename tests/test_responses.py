@@ -3,7 +3,7 @@ ward's page and in the API and OGC properties, and its author and followers are 
 
 from sqlalchemy import select
 
-from civicmap.models import Follow, Notification, OfficialResponse
+from civicmap.models import Follow, Notification, OfficialResponse, Proposal
 from tests.conftest import run_jobs
 from tests.factories import ACRE_LANE, make_initiative
 
@@ -103,3 +103,39 @@ def func_days_ago(days: int):
     from sqlalchemy import func, text
 
     return func.now() - text(f"interval '{days} days'")
+
+
+def test_an_officer_answers_a_proposal_and_its_people_hear(as_person, session, visitor):
+    officer, _ = as_person(role="officer")
+    proposer, proposer_user = as_person()
+    item = make_initiative(session, kind="idea", at=ACRE_LANE, title="Benches")
+    proposer.post(f"/ideas/{item.id}/proposals", {"action": "Paint them", "volunteers_needed": 2})
+    proposal = session.scalar(select(Proposal))
+    helper, helper_user = as_person()
+    helper.post(f"/proposals/{proposal.id}/volunteer", {"note": ""})
+    page = officer.get(f"/ideas/{item.id}").get_data(as_text=True)
+    assert f"/officers/respond/proposals/{proposal.id}" in page
+    form = officer.get(f"/officers/respond/proposals/{proposal.id}")
+    assert form.status_code == 200 and "Paint them" in form.get_data(as_text=True)
+    answered = officer.post(
+        f"/officers/respond/proposals/{proposal.id}",
+        {"status": "supporting", "team": "Parks", "body": "We will bring the paint."},
+    )
+    assert answered.status_code == 302
+    public = visitor.get(f"/ideas/{item.id}").get_data(as_text=True)
+    assert "We will bring the paint." in public and "Answer this proposal" not in public
+    assert (
+        visitor.get(f"/api/v1/ideas/{item.id}").get_json()["properties"]["council_response"] is None
+    )
+    api = visitor.get("/api/v1/proposals").get_json()["features"][0]["properties"]
+    assert api["council_response"]["team"] == "Parks"
+    told = session.execute(
+        select(Notification.user_id).where(Notification.event == "proposal_response")
+    ).scalars()
+    assert set(told) == {proposer_user.id, helper_user.id}
+    resident, _ = as_person()
+    assert resident.get(f"/officers/respond/proposals/{proposal.id}").status_code == 403
+    empty = officer.post(
+        f"/officers/respond/proposals/{proposal.id}", {"status": "supporting", "team": "Parks"}
+    )
+    assert empty.status_code == 422 and 'value="Parks"' in empty.get_data(as_text=True)

@@ -88,6 +88,12 @@ class ProposalProperties(BaseModel):
     volunteers_needed: int = Field(ge=0, le=100)
     volunteers: int = Field(ge=0, description="How many volunteer (never who).")
     status: Literal[tuple(PROPOSAL_STATUSES)]  # type: ignore[valid-type]
+    starts_at: datetime | None = Field(description="When it happens, if on one occasion.")
+    duration_minutes: int | None = Field(ge=15, le=720)
+    meeting_place: str | None
+    council_response: CouncilResponse | None = Field(
+        description="The council's newest official response on this proposal."
+    )
     initiative: InitiativeRef
     ward: WardRef
     created_at: datetime

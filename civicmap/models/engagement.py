@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
@@ -130,6 +131,8 @@ class Proposal(db.Model):
     meeting_place: Mapped[str | None] = mapped_column(String(200))
     meeting_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
     status: Mapped[str] = mapped_column(String(10), server_default="open")
+    # The council's newest official response on it, copied by a trigger (migration 0019).
+    council_response = mapped_column(JSONB, nullable=True)
     hidden: Mapped[bool] = mapped_column(server_default="false")
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -167,10 +167,17 @@ class OfficialResponse(db.Model):
             "char_length(btrim(body)) BETWEEN 3 AND 5000", name="ck_official_responses_body"
         ),
         Index("ix_official_responses_initiative", "initiative_id", "created_at"),
+        Index(
+            "ix_official_responses_proposal",
+            "proposal_id",
+            postgresql_where=text("proposal_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    # Set when the answer is about one proposal of the item rather than the item itself.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     team: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20))

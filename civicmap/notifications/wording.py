@@ -33,6 +33,9 @@ SAYINGS = {
         "%(who)s withdrew the action on %(what)s you signed up for", who=who, what=what
     ),
     "response": lambda who, what: _("The council responded to %(what)s", what=what),
+    "proposal_response": lambda who, what: _(
+        "The council responded to a proposal on %(what)s", what=what
+    ),
     "new_item": lambda who, what: _("New in a ward you follow: %(what)s", what=what),
     "new_in_category": lambda who, what: _("New in a category you follow: %(what)s", what=what),
     "new_skill_near": lambda who, what: _(

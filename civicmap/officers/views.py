@@ -14,7 +14,7 @@ from civicmap.forms import form_status, submit
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.officers.forms import ResponseForm
-from civicmap.services import areas, responses
+from civicmap.services import areas, engagement, responses
 from civicmap.services import initiatives as items
 
 bp = Blueprint("officers", __name__)
@@ -45,6 +45,34 @@ def dashboard():
         months=areas.new_per_month(db.session),
         answers=responses.by_ward(db.session),
     )
+
+
+@bp.route("/officers/respond/proposals/<id:proposal_id>", methods=["GET", "POST"])
+@access(OFFICER)
+@officers_only
+def respond_to_proposal(proposal_id: int):
+    """A page of its own: a form per proposal on the item page would repeat the same fields."""
+    proposal = engagement.get_proposal(db.session, proposal_id)
+    item = items.get(db.session, proposal.initiative_kind, proposal.initiative_id, current_user)
+    form = ResponseForm()
+    done, _response = submit(
+        form,
+        lambda: responses.respond(
+            db.session,
+            current_user,
+            item,
+            form.status.data,
+            form.team.data,
+            form.body.data,
+            proposal=proposal,
+        ),
+    )
+    if done:
+        flash(_("The council's response is published."), "success")
+        return redirect(f"{item_url(item)}#proposal-{proposal.id}")
+    return render_template(
+        "officers/respond_proposal.html", form=form, proposal=proposal, item=item
+    ), form_status(form)
 
 
 @bp.post(f"/officers/respond/{KINDS}/<id:item_id>")

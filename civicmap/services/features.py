@@ -55,6 +55,8 @@ PROPOSAL_FEATURE = (
     "   WHERE v.proposal_id = p.id AND v.status = 'active'),"
     " 'status', p.status,"
     " 'initiative', json_build_object('id', i.id, 'kind', i.kind, 'title', i.title),"
+    " 'starts_at', p.starts_at, 'duration_minutes', p.duration_minutes,"
+    " 'meeting_place', p.meeting_place, 'council_response', p.council_response,"
     " 'ward', " + WARD_REF + ", 'created_at', p.created_at, 'updated_at', p.updated_at))"
 )
 PROPOSAL_FROM = (

@@ -1,5 +1,6 @@
-"""The council answers: an officer's official response to a project or an idea, with a status
-from a short list; the newest is shown at the top of the item, and its followers are told."""
+"""The council answers: an officer's official response to a project, an idea or one of their
+proposals, with a status from a short list; the newest is shown at the top of the item (or in
+its proposal), and those concerned are told."""
 
 from __future__ import annotations
 
@@ -10,22 +11,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Invalid
-from civicmap.models import Initiative, OfficialResponse, User
+from civicmap.models import Initiative, OfficialResponse, Proposal, User, Volunteering
 from civicmap.models.vocabulary import RESPONSE_STATUSES
 from civicmap.services import notifications
 
 
 def respond(
-    session: Session, officer: User, item: Initiative, status: str, team: str, body: str
+    session: Session,
+    officer: User,
+    item: Initiative,
+    status: str,
+    team: str,
+    body: str,
+    proposal: Proposal | None = None,
 ) -> OfficialResponse:
+    """Answer an item, or one proposal on it (`proposal`)."""
     if not officer.is_officer:
         raise Forbidden(_l("Only council officers can answer for the council."))
     if item.kind not in ("project", "idea") or item.hidden:
         raise Invalid(None, _l("The council answers public projects and ideas."))
+    if proposal is not None and (proposal.initiative_id != item.id or proposal.hidden):
+        raise Invalid(None, _l("The council answers public proposals."))
     if status not in RESPONSE_STATUSES:
         raise Invalid("status", _l("Choose a status."))
     response = OfficialResponse(
         initiative_id=item.id,
+        proposal_id=proposal.id if proposal is not None else None,
         officer_id=officer.id,
         team=team.strip(),
         status=status,
@@ -33,14 +44,25 @@ def respond(
     )
     session.add(response)
     session.flush()
-    notifications.tell(
-        session,
-        "response",
-        officer.id,
-        item.id,
-        also=[item.author_id],
-        followers_of=("item", item.id),
-    )
+    if proposal is None:
+        notifications.tell(
+            session,
+            "response",
+            officer.id,
+            item.id,
+            also=[item.author_id],
+            followers_of=("item", item.id),
+        )
+    else:  # its proposer and those who signed up
+        helpers = session.scalars(
+            select(Volunteering.user_id).where(
+                Volunteering.proposal_id == proposal.id,
+                Volunteering.status.in_(("active", "waiting")),
+            )
+        ).all()
+        notifications.tell(
+            session, "proposal_response", officer.id, item.id, also=[proposal.author_id, *helpers]
+        )
     return response
 
 
@@ -67,7 +89,8 @@ def in_ward(session: Session, ward_id: int, limit: int = 10) -> list[tuple]:
 BY_WARD = """
 WITH firsts AS (  -- each public project and idea, and when the council first answered it
   SELECT i.id, i.ward_id, i.created_at, min(r.created_at) AS first_at
-  FROM initiatives i LEFT JOIN official_responses r ON r.initiative_id = i.id
+  FROM initiatives i
+  LEFT JOIN official_responses r ON r.initiative_id = i.id AND r.proposal_id IS NULL
   WHERE NOT i.hidden AND i.kind IN ('project', 'idea')
   GROUP BY i.id
 )
