@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from civicmap.models import Follow, Mail, Notification, User
+from civicmap.notifications.wording import SAYINGS
 from civicmap.services import mail, tokens
 from tests.conftest import PASSWORD, run_jobs
 from tests.factories import make_initiative
@@ -402,3 +403,34 @@ def test_a_temporary_refusal_or_a_server_down_keeps_the_mail_for_the_retry(
     assert send(session) == 1  # the retry, once the server is back
     assert len(inbox.to(author.email)) == 1
     assert session.scalar(select(func.count()).select_from(Mail).where(Mail.sent_at.is_(None))) == 0
+
+
+@pytest.mark.parametrize("event", sorted(SAYINGS))
+def test_every_kind_of_notification_reads_the_same_by_mail_as_on_the_page(
+    event, reader, session, inbox, app, client
+):
+    person = reader("at_once")
+    actor = reader(display_name="Dara")
+    item = make_initiative(session, title="Community orchard")
+    session.add(
+        Notification(
+            user_id=person.id,
+            event=event,
+            actor_id=actor.id,
+            initiative_id=item.id,
+            email="at_once",
+        )
+    )
+    session.commit()
+    assert deliver(session) == 1
+    (message,) = inbox.to(person.email)
+    body = message.get_body(("plain",)).get_content()
+    with app.test_request_context():
+        from civicmap.notifications.wording import note_text
+
+        note = session.scalar(select(Notification).where(Notification.user_id == person.id))
+        said = note_text(note)
+    assert said and "<" not in said and "None" not in said
+    assert said in body
+    assert said in message.get_body(("html",)).get_content().replace("&#39;", "'")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
