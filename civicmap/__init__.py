@@ -82,7 +82,10 @@ def register_extensions(app: Flask) -> None:
         render_item=alembic_helpers.render_item,
     )
     csrf.init_app(app)
-    babel.init_app(app)
+    from civicmap.i18n import select_locale, vary_by_language
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(vary_by_language)
     limiter.init_app(app)
     login_manager.init_app(app)
 

@@ -60,6 +60,10 @@ class Config:
         "CIVICMAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
     MAP_MAX_AGE = int(os.environ.get("CIVICMAP_MAP_MAX_AGE", "15"))  # seconds browsers may reuse
+    # Where people report an accessibility problem (the statement at /accessibility names it).
+    ACCESSIBILITY_CONTACT = os.environ.get(
+        "CIVICMAP_ACCESSIBILITY_CONTACT", "the council that runs this site"
+    )
     # The area's local time: what people type and read (proposal times, digest hour).
     TIMEZONE = os.environ.get("CIVICMAP_TIMEZONE", "Europe/London")
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

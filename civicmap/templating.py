@@ -3,9 +3,11 @@ the area's extent for maps."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
+from civicmap import i18n
 from civicmap.clock import local_time
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
@@ -27,6 +29,13 @@ def context_processor() -> dict:
         "is_following": is_following,
         "field_aria": field_aria,
         "get_locale": get_locale,
+        "current_language": lambda: str(get_locale()),
+        "language_tag": lambda: i18n.tag_of(get_locale()),
+        "languages": i18n.LANGUAGES,
+        "language_tags": i18n.TAGS,
+        "item_languages": i18n.ITEM_LANGUAGES,
+        "lang_of": lang_of,
+        "page_in": page_in,
         "site_name": current_app.config["SITE_NAME"],
         "area_name": current_app.config["AREA_NAME"],
         "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
@@ -81,3 +90,16 @@ def is_following(kind: str, target_id: int) -> bool:
     from civicmap.services.notifications import follows
 
     return follows(db.session, current_user, kind, target_id)
+
+
+def lang_of(item) -> Markup:
+    """' lang="pt"' for the text of an item its author said is in Portuguese; nothing if unsaid."""
+    if not getattr(item, "language", None):
+        return Markup("")
+    return Markup(' lang="{}"').format(item.language)
+
+
+def page_in(tag: str) -> str:
+    """This page's address in another language (its hreflang alternate)."""
+    args = request.args.to_dict() | (request.view_args or {}) | {"lang": tag}
+    return url_for(request.endpoint, **args, _external=True)

@@ -5,6 +5,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from civicmap.forms import BaseForm, HumanCheck, optional_int
+from civicmap.i18n import ITEM_LANGUAGES
 from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
 
 
@@ -34,6 +35,15 @@ class ItemForm(HumanCheck, BaseForm):
         description=_l("Plain text; links and simple Markdown (*emphasis*, lists) work."),
     )
     category = SelectField(_l("Category"), choices=choices(CATEGORIES))
+    # Each language named in itself, as a reader of it would look for it.
+    language = SelectField(
+        _l("Written in"),
+        choices=[("", _l("Not said")), *ITEM_LANGUAGES.items()],
+        default="",
+        description=_l("The language of your title and description, so it is read out right."),
+        # An item saved before this field existed has none: the service checks the choice.
+        validate_choice=False,
+    )
     # Free text so the server can explain what is wrong with it (see geo.parse_point).
     lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
     lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])

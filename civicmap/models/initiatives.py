@@ -56,6 +56,9 @@ class Initiative(db.Model):
         CheckConstraint(f"kind IN {sql_in(KINDS)}", name="ck_initiatives_kind"),
         CheckConstraint(_status_rule, name="ck_initiatives_status"),
         CheckConstraint(f"category IN {sql_in(CATEGORIES)}", name="ck_initiatives_category"),
+        CheckConstraint(
+            "language ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'", name="ck_initiatives_language"
+        ),
         CheckConstraint("char_length(btrim(title)) >= 3", name="ck_initiatives_title"),
         CheckConstraint("char_length(description) <= 10000", name="ck_initiatives_description"),
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
@@ -134,6 +137,8 @@ class Initiative(db.Model):
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     # The council's newest official response, copied here by a trigger (migration 0013).
     council_response = mapped_column(JSONB, nullable=True)
+    # The language its own text is in (a BCP 47 tag), if its author said.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     author: Mapped[User] = relationship(lazy="joined")
     ward: Mapped[Ward] = relationship(lazy="joined")

@@ -32,6 +32,7 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             f"email_frequency IN {sql_in(EMAIL_FREQUENCIES)}", name="ck_users_email_frequency"
         ),
+        CheckConstraint("locale IN ('en', 'pt_PT', 'es', 'pl')", name="ck_users_locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +56,8 @@ class User(UserMixin, db.Model):
     email_frequency: Mapped[str] = mapped_column(String(10), server_default="daily")
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     email_undeliverable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the person reads civicmap in (i18n.LANGUAGES); None: as their browser asks.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     home_ward: Mapped[Ward | None] = relationship()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
+from civicmap.i18n import ITEM_LANGUAGES
 from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
 from civicmap.services import notifications
 from civicmap.services.tags import parse_tags
@@ -21,9 +22,17 @@ from civicmap.services.tags import parse_tags
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
 # The fields a person may set on each kind; anything else in the input is ignored.
 FIELDS = {
-    "project": ("title", "summary", "description", "category", "status", "website"),
-    "idea": ("title", "summary", "description", "category"),
-    "offer": ("title", "description", "category", "status", "offer_type", "availability"),
+    "project": ("title", "summary", "description", "category", "status", "website", "language"),
+    "idea": ("title", "summary", "description", "category", "language"),
+    "offer": (
+        "title",
+        "description",
+        "category",
+        "status",
+        "offer_type",
+        "availability",
+        "language",
+    ),
 }
 
 
@@ -189,11 +198,13 @@ def proposals_for(session: Session, item_id: int) -> list[Proposal]:
 
 def _clean(kind: str, fields: dict) -> dict:
     values = {k: fields[k] for k in FIELDS[kind] if k in fields}
-    for key in ("summary", "website", "availability"):
+    for key in ("summary", "website", "availability", "language"):
         if key in values:
             values[key] = (values[key] or "").strip() or None
     if "title" in values:
         values["title"] = " ".join((values["title"] or "").split())
+    if values.get("language") and values["language"] not in ITEM_LANGUAGES:
+        raise Invalid("language", _l("Choose a language from the list."))
     if kind == "offer" and "skills" in fields:
         values["skills"] = parse_tags(fields["skills"])
     return values

@@ -24,6 +24,7 @@ from email.utils import formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -270,7 +271,8 @@ def compose(mail: Mail) -> EmailMessage:
     """The message for an outbox row: text and HTML, with the links and headers its kind needs."""
     user = mail.user
     base = current_app.config["BASE_URL"]
-    with current_app.test_request_context("/", base_url=base):
+    # In the recipient's language (their account's choice; English if they never chose).
+    with current_app.test_request_context("/", base_url=base), force_locale(user.locale or "en"):
         context = _context(mail, user)
         subject = context["subject"]
         body_text = render_template(f"mail/{mail.kind}.txt", **context)
