@@ -12,7 +12,7 @@ export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: bench-mail bench-queues mail redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: bench-mail bench-queues mail translations redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 # The web server and the background worker (mail, digests) side by side; Ctrl-C stops both.
 run: deps db seed mail
@@ -73,6 +73,17 @@ soak: soak-deps
 
 soak-deps:
 	@tools/bootstrap.sh --soak
+
+# After changing a translatable string: the template and each catalog are brought up to date
+# (new strings appear untranslated; tests/test_translations.py fails until they are translated).
+translations:
+	$(VENV)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --ignore-dirs ".* node_modules" \
+	  --project civicmap --copyright-holder "civicmap contributors" \
+	  -o civicmap/translations/messages.pot .
+	$(VENV)/pybabel update -i civicmap/translations/messages.pot -d civicmap/translations \
+	  --no-fuzzy-matching --ignore-obsolete --width 100
+	$(VENV)/pybabel compile -d civicmap/translations
 
 lint:
 	$(VENV)/ruff check .

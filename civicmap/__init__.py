@@ -82,10 +82,13 @@ def register_extensions(app: Flask) -> None:
         render_item=alembic_helpers.render_item,
     )
     csrf.init_app(app)
-    from civicmap.i18n import select_locale, vary_by_language
+    from civicmap.i18n import choose_language, select_locale, vary_by_language
 
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(vary_by_language)
+    # Chosen as the request starts, while the database session is sound: a message translated
+    # later (a refusal after a failed flush) must not need the account row then.
+    app.before_request(choose_language)
     limiter.init_app(app)
     login_manager.init_app(app)
 

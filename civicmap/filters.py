@@ -52,6 +52,12 @@ class Filters:
         """The kinds of item (not proposals) asked for."""
         return tuple(k for k in self.kinds if k in KINDS)
 
+    @property
+    def open_proposals(self) -> bool:
+        """Whether the layer of open proposals is asked for (a status other than "open" is
+        about items only)."""
+        return "proposal" in self.kinds and self.status in (None, "open")
+
 
 _CELLS_KNOW = ("kinds", "bbox")
 

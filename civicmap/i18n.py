@@ -7,7 +7,8 @@ text is never translated; an item may say which language it is written in.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 # Catalog name -> the language's own name (a switcher lists each language in itself).
@@ -44,6 +45,8 @@ def catalog_for(tag: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the command line, a job: the default (mail forces its own)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = catalog_for(request.args.get("lang"))
     if asked:
         return asked
@@ -66,3 +69,8 @@ def vary_by_language(response):
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
     return response
+
+
+def choose_language() -> None:
+    """Fix the request's language at its start (Flask-Babel keeps it for the request)."""
+    get_locale()

@@ -434,3 +434,17 @@ def test_every_kind_of_notification_reads_the_same_by_mail_as_on_the_page(
     assert said in body
     assert said in message.get_body(("html",)).get_content().replace("&#39;", "'")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_mail_comes_in_the_recipients_language(as_person, reader, session, inbox):
+    author = reader("daily", locale="pl")
+    item = make_initiative(session, author=author, title="Ogród społeczny")
+    appreciate(as_person, item)
+    digests(session, TUESDAY_MORNING)
+    send(session)
+    (digest,) = inbox.to(author.email)
+    assert digest["Subject"] == "civicmap: Twój dzień (nowe: 1)"
+    body = digest.get_body(("plain",)).get_content()
+    assert "Bea docenia Ogród społeczny" in body
+    assert "Zatrzymaj wszystkie te e-maile:" in body
+    assert '<html lang="pl">' in digest.get_body(("html",)).get_content()

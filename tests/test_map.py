@@ -294,3 +294,31 @@ def test_every_gunicorn_thread_keeps_a_pooled_connection(app):
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     with app.app_context():
         assert db.engine.pool.size() >= settings["threads"]
+
+
+def test_the_list_holds_what_the_map_shows_open_proposals_included(client, session):
+    from civicmap.models import Proposal
+
+    idea = make_initiative(session, kind="idea", title="Benches for the green")
+    make_initiative(session, kind="project", title="Tool library")
+    for action, status in (("Paint the benches", "open"), ("Sand the benches", "done")):
+        session.add(
+            Proposal(
+                initiative_id=idea.id,
+                initiative_kind="idea",
+                author_id=idea.author_id,
+                action=action,
+                volunteers_needed=2,
+                status=status,
+            )
+        )
+    session.commit()
+    everything = client.get("/list").get_data(as_text=True)
+    assert "3 items, newest first" in everything
+    assert "Paint the benches" in everything and "Sand the benches" not in everything
+    assert "on Benches for the green" in everything
+    only = client.get("/list", query_string={"kind": "proposal"}).get_data(as_text=True)
+    assert "1 item, newest first" in only
+    assert "Paint the benches" in only and "Tool library" not in only
+    items_only = client.get("/list", query_string={"kind": "project,idea"}).get_data(as_text=True)
+    assert "Paint the benches" not in items_only and "2 items, newest first" in items_only

@@ -55,7 +55,14 @@ def test_no_page_loads_a_script_from_elsewhere(visitor, session):
     for url in ("/", f"/projects/{item.id}", "/signup", "/login"):
         page = visitor.get(url).get_data(as_text=True)
         assert "<script>" not in page  # no inline script
-        assert 'src="http' not in page and 'href="http' not in page.split("<main")[0]
+        head = page.split("<main")[0]
+        assert 'src="http' not in page
+        # Nothing in the head loads from an absolute address (hreflang alternates load nothing).
+        assert [
+            line
+            for line in head.splitlines()
+            if 'href="http' in line and 'rel="alternate"' not in line
+        ] == []
 
 
 def test_errors_answer_json_problem_documents_to_api_clients(visitor, session):

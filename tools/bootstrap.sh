@@ -62,6 +62,14 @@ if [ ! -x .venv/bin/python ] || [ pyproject.toml -nt .venv/.installed ]; then
   touch .venv/.installed
 fi
 
+# Translations: the catalogs (.po) are in git; their compiled form is built here when one changed.
+for po in civicmap/translations/*/LC_MESSAGES/messages.po; do
+  if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+    .venv/bin/pybabel compile -d civicmap/translations >/dev/null
+    break
+  fi
+done
+
 # Front-end libraries: pinned in package-lock.json, copied into static/vendor.
 if [ ! -f static/vendor/.installed ] || [ package-lock.json -nt static/vendor/.installed ]; then
   echo "==> front-end libraries from npm"

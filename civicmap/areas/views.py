@@ -1,11 +1,14 @@
-"""Areas: all wards at a glance, one ward's page, and Atom feeds of new items."""
+"""Areas: all wards at a glance, one ward's page, Atom feeds and calendars, and where a postcode
+or a point is (for choosing a location without a map)."""
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from civicmap.areas.feeds import atom
+from civicmap.errors import Invalid
 from civicmap.extensions import db
 from civicmap.filters import Filters
+from civicmap.geo import parse_point, point_of
 from civicmap.services import areas, browse, calendar, responses
 
 bp = Blueprint("areas", __name__)
@@ -79,3 +82,34 @@ def borough_feed():
         newest,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/places/postcode.json")
+def postcode_place():
+    """Where a postcode is, and in which ward: for the location picker's "Find" button."""
+    found = areas.find_postcode(db.session, request.args.get("q", ""))
+    if found is None:
+        message = _("We do not know that postcode here. Try one like SW2 1RW.")
+        return jsonify(detail=message), 404
+    point = point_of(found.location)
+    ward = areas.ward_at(db.session, point.y, point.x)
+    return jsonify(
+        postcode=found.postcode,
+        lat=round(point.y, 6),
+        lon=round(point.x, 6),
+        ward=_ward_json(ward),
+    )
+
+
+@bp.get("/places/ward.json")
+def ward_place():
+    """The ward a point is in (null outside the area): the picker announces it as the pin moves."""
+    try:
+        point = parse_point(request.args.get("lat"), request.args.get("lon"))
+    except Invalid as exc:
+        return jsonify(detail=str(exc.message)), 400
+    return jsonify(ward=_ward_json(areas.ward_at(db.session, point.y, point.x)))
+
+
+def _ward_json(ward) -> dict | None:
+    return {"name": ward.name, "slug": ward.slug} if ward is not None else None

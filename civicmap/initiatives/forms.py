@@ -45,6 +45,12 @@ class ItemForm(HumanCheck, BaseForm):
         validate_choice=False,
     )
     # Free text so the server can explain what is wrong with it (see geo.parse_point).
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[Optional(), Length(max=10)],
+        description=_l("The pin goes to the middle of the postcode; you can move it after."),
+        render_kw={"autocomplete": "postal-code"},
+    )
     lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
     lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
     # The version the editor opened: a save over someone else's newer one is refused.

@@ -28,7 +28,9 @@ def _form(kind: str, obj=None):
 
 def _placement(form) -> items.Placement:
     ward = form.ward.data if "ward" in form else None
-    return items.Placement(lat=form.lat.data, lon=form.lon.data, ward_id=ward)
+    return items.Placement(
+        lat=form.lat.data, lon=form.lon.data, ward_id=ward, postcode=form.postcode.data or ""
+    )
 
 
 def _fields(form) -> dict:

@@ -37,7 +37,8 @@ def _list_page(template: str):
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    listing = browse.list_items(db.session, filters, page=page, near=near)
+    # The map's text equivalent: the same kinds, open proposals included.
+    listing = browse.list_items(db.session, filters, page=page, near=near, proposals=True)
     status = error.status if error else 200
     return render_template(
         template,

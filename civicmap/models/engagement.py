@@ -1,6 +1,7 @@
 """Engagement: what people do with initiatives — appreciate, comment, propose, volunteer."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -22,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicmap.extensions import db
 from civicmap.models.people import User
+
+if TYPE_CHECKING:
+    from civicmap.models.initiatives import Initiative
 from civicmap.models.vocabulary import PROPOSAL_STATUSES, VOLUNTEERING_STATUSES, sql_in
 
 # Appreciations, comments and proposals belong to a project or an idea, never to an offer:
@@ -139,6 +143,10 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     author: Mapped[User] = relationship(lazy="joined")
+    # The project or idea it helps (read-only here: the composite key with its kind is the FK).
+    initiative: Mapped["Initiative"] = relationship(
+        primaryjoin="foreign(Proposal.initiative_id) == Initiative.id", viewonly=True
+    )
 
 
 class Volunteering(db.Model):

@@ -286,3 +286,14 @@ def ward_containing(session: Session, lat: float, lon: float) -> int | None:
         " %(lat)s), 4326)) ORDER BY id LIMIT 1",
         {"lat": lat, "lon": lon},
     )
+
+
+def find_postcode(session: Session, text_: str) -> Postcode | None:
+    """A postcode's centroid, however it was typed ('sw21rw', 'SW2 1RW'); None if unknown."""
+    code = normalise_postcode(text_ or "")
+    return session.get(Postcode, code) if 5 <= len(code) <= 8 else None
+
+
+def ward_at(session: Session, lat: float, lon: float) -> Ward | None:
+    ward_id = ward_containing(session, lat, lon)
+    return session.get(Ward, ward_id) if ward_id is not None else None

@@ -11,29 +11,40 @@ from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from civicmap.errors import Invalid
 from civicmap.filters import Filters
 from civicmap.geo import METRES_TO_POINT_SQL, POINT_SQL
-from civicmap.models import Initiative, Postcode
+from civicmap.models import Initiative, Postcode, Proposal
 from civicmap.models.vocabulary import KINDS
 from civicmap.services import areas, cells
-from civicmap.services.filter_sql import where
+from civicmap.services.filter_sql import PROPOSALS, where
 
 PAGE_SIZE = 20
 
-NEWEST = """SELECT i.id, NULL FROM initiatives i WHERE {where}
-ORDER BY i.created_at DESC, i.id DESC LIMIT %(limit)s OFFSET %(offset)s"""
+# The list's rows: items, and open proposals (at their item's place, as on the map), newest
+# first or nearest first. Each part is a complete query; `rows` joins the parts asked for.
+ITEM_ROWS = "SELECT 'item' AS entry, i.id, i.created_at AS at FROM initiatives i WHERE {where}"
+PROPOSAL_ROWS = """SELECT 'proposal' AS entry, p.id, p.created_at AS at
+  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+  WHERE p.status = 'open' AND {where}"""
+NEWEST = """SELECT entry, id, NULL FROM ({rows}) listed
+ORDER BY at DESC, entry, id DESC LIMIT %(limit)s OFFSET %(offset)s"""
 
 # KNN on the GiST index finds candidates fast, but in degrees, and a degree of longitude is
 # shorter than one of latitude: take three times the rows needed, then order those by true
 # distance in metres.
-NEAREST = f"""SELECT id, metres FROM (
-  SELECT i.id, {METRES_TO_POINT_SQL.format(column="i.public_location")} AS metres
+METRES = METRES_TO_POINT_SQL.format(column="i.public_location")
+NEAR_ITEM_ROWS = f"""(SELECT 'item' AS entry, i.id, {METRES} AS metres
   FROM initiatives i WHERE {{where}}
-  ORDER BY i.public_location <-> {POINT_SQL} LIMIT %(window)s) near
-ORDER BY metres, id LIMIT %(limit)s OFFSET %(offset)s"""
+  ORDER BY i.public_location <-> {POINT_SQL} LIMIT %(window)s)"""
+NEAR_PROPOSAL_ROWS = f"""(SELECT 'proposal' AS entry, p.id, {METRES} AS metres
+  FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+  WHERE p.status = 'open' AND {{where}}
+  ORDER BY i.public_location <-> {POINT_SQL} LIMIT %(window)s)"""
+NEAREST = """SELECT entry, id, metres FROM ({rows}) near
+ORDER BY metres, entry, id LIMIT %(limit)s OFFSET %(offset)s"""
 
 
 @dataclass(frozen=True)
@@ -52,37 +63,73 @@ def list_items(
     near: tuple[float, float] | None = None,
     per_page: int = PAGE_SIZE,
     total: int | None = None,
+    proposals: bool = False,
 ) -> Page:
-    """Items (projects, ideas, offers) matching the filters: nearest first when `near` (lat,
-    lon) is given, else newest first."""
-    if not f.item_kinds:  # the list holds items; proposals are shown on their item's page
+    """Items matching the filters, and with `proposals` the open proposals the map shows too:
+    nearest first when `near` (lat, lon) is given, else newest first. Page.items holds
+    Initiative and Proposal objects; distances are keyed by ("item"|"proposal", id)."""
+    with_proposals = proposals and f.open_proposals
+    if not f.item_kinds and not with_proposals:  # neither asked for: every kind of item
         f = replace(f, kinds=tuple(KINDS))
-    condition, params = where(f)
+    parts, params = [], {}
+    if f.item_kinds:
+        condition, params = where(f)
+        parts.append(("item", condition))
+    if with_proposals:
+        condition, proposal_params = where(f, PROPOSALS, status=False)
+        params |= proposal_params
+        parts.append(("proposal", condition))
     if total is None:  # callers that already know it (a ward's counts) save a count
-        total = _total(session, f, condition, params)
+        total = sum(_total(session, f, entry, condition, params) for entry, condition in parts)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     params |= {"limit": per_page, "offset": (page - 1) * per_page}
     if near:
         params |= {"lat": near[0], "lon": near[1], "window": min(page * per_page * 3, 5000)}
-        sql = NEAREST.format(where=condition)
+        shapes = {"item": NEAR_ITEM_ROWS, "proposal": NEAR_PROPOSAL_ROWS}
+        outer = NEAREST
     else:
-        sql = NEWEST.format(where=condition)
-    rows = session.connection().exec_driver_sql(sql, params).all()
-    loaded = {
-        item.id: item
-        for item in session.scalars(
-            select(Initiative).where(Initiative.id.in_([row[0] for row in rows]))
-        ).unique()
-    }
-    items = [loaded[row[0]] for row in rows if row[0] in loaded]
-    distances = {row[0]: row[1] for row in rows} if near else {}
+        shapes = {"item": ITEM_ROWS, "proposal": PROPOSAL_ROWS}
+        outer = NEWEST
+    rows_sql = " UNION ALL ".join(shapes[entry].format(where=cond) for entry, cond in parts)
+    rows = session.connection().exec_driver_sql(outer.format(rows=rows_sql), params).all()
+    loaded = _load(session, rows)
+    items = [loaded[(entry, id_)] for entry, id_, _m in rows if (entry, id_) in loaded]
+    distances = {(entry, id_): metres for entry, id_, metres in rows} if near else {}
     return Page(items=items, total=total, page=page, pages=pages, distances=distances)
 
 
-def _total(session: Session, f: Filters, condition: str, params: dict) -> int:
-    """How many items match: from the stored cell counts when only kinds (and a box) filter,
-    so that a list over a million items does not count them one by one."""
+def _load(session: Session, rows) -> dict:
+    wanted = {"item": [], "proposal": []}
+    for entry, id_, _metres in rows:
+        wanted[entry].append(id_)
+    loaded = {}
+    if wanted["item"]:
+        for item in session.scalars(
+            select(Initiative).where(Initiative.id.in_(wanted["item"]))
+        ).unique():
+            loaded[("item", item.id)] = item
+    if wanted["proposal"]:
+        for proposal in session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(wanted["proposal"]))
+            .options(joinedload(Proposal.initiative).joinedload(Initiative.ward))
+        ).unique():
+            loaded[("proposal", proposal.id)] = proposal
+    return loaded
+
+
+def _total(session: Session, f: Filters, entry: str, condition: str, params: dict) -> int:
+    """How many items (or open proposals) match: items from the stored cell counts when only
+    kinds (and a box) filter, so that a list over a million items does not count them one by
+    one."""
+    if entry == "proposal":
+        sql = PROPOSAL_ROWS.format(where=condition)
+        return int(
+            session.connection()
+            .exec_driver_sql(f"SELECT count(*) FROM ({sql}) p", params)
+            .scalar_one()
+        )
     if f.only_kinds_and_box:
         if f.bbox is None:
             return cells.count_visible(session, f.item_kinds)

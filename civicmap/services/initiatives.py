@@ -16,7 +16,7 @@ from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
 from civicmap.i18n import ITEM_LANGUAGES
 from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
-from civicmap.services import notifications
+from civicmap.services import areas, notifications
 from civicmap.services.tags import parse_tags
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
@@ -43,6 +43,7 @@ class Placement:
     lat: Any = None
     lon: Any = None
     ward_id: int | None = None
+    postcode: str = ""  # the middle of a postcode, when no point is given
 
     @property
     def has_point(self) -> bool:
@@ -216,6 +217,15 @@ def _place(session: Session, item: Initiative, placement: Placement) -> None:
     if placement.has_point:
         item.location = to_db(parse_point(placement.lat, placement.lon))
         item.ward_id = placement.ward_id  # a hint; the database decides from the point
+    elif (placement.postcode or "").strip():
+        found = areas.find_postcode(session, placement.postcode)
+        if found is None:
+            raise Invalid(
+                "postcode",
+                _l("We do not know the postcode %(p)s.", p=placement.postcode.strip().upper()),
+            )
+        item.location = found.location
+        item.ward_id = placement.ward_id
     elif item.kind == "offer" and placement.ward_id:
         item.location = None
         item.ward_id = placement.ward_id

@@ -75,7 +75,7 @@ def map_json(session: Session, f: Filters, zoom: int) -> str:
      "wards": {id: name}}  or, for a view denser than MAX_POINTS,
     {"mode": "clusters", "cells": [[lon, lat, count, {kind: count}]], "total": n}
     """
-    with_proposals = "proposal" in f.kinds and f.status in (None, "open")
+    with_proposals = f.open_proposals
     if not f.item_kinds and not with_proposals:
         return EMPTY
     item_where, params = filter_sql.where(f) if f.item_kinds else ("", {})

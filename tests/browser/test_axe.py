@@ -1,10 +1,13 @@
 """axe-core (from npm, pinned; injected into the test browser only, never served) finds no
 WCAG 2.2 AA violation (wcag2a/aa, 21a/aa, 22aa) on every page type of the demo, logged out,
-logged in (a moderator) and on a refused form. Other languages are still to come (issue #14)."""
+logged in (a moderator), on a refused form, and in each language (Portuguese, Spanish, Polish:
+longer words, other plurals, a lang attribute that must be right)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -23,6 +26,7 @@ CLEAN = [
     "/login",
     "/about",
     "/privacy",
+    "/accessibility",
     "/data",
     "/people/1",
     "/api/v1/",
@@ -66,6 +70,7 @@ LOGGED_IN = [
     "/me/profile",
     "/me/password",
     "/me/delete",
+    "/me/email",
     "/projects/new",
     "/offers/new",
     "/moderation",
@@ -83,3 +88,14 @@ def test_logged_in_pages_have_no_wcag_violations(axe_page):
     axe_page.get_by_role("button", name="Log in").click()
     found = {url: violations(axe_page, url) for url in LOGGED_IN}
     assert {url: v for url, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("language", ["pt-PT", "es", "pl"])
+def test_pages_in_each_language_have_no_wcag_violations(axe_page, language):
+    pages = ["/", "/list", "/areas/brixton-acre-lane", "/projects/1", "/signup", "/accessibility"]
+    found = {
+        url: violations(axe_page, f"{url}{'&' if '?' in url else '?'}lang={language}")
+        for url in pages
+    }
+    assert {url: v for url, v in found.items() if v} == {}
+    assert axe_page.evaluate("document.documentElement.lang") == language

@@ -1,5 +1,6 @@
 """At 320 px wide nothing scrolls sideways (WCAG 1.4.10 reflow), on every page type logged out
-and logged in: wide tables scroll inside their own box instead."""
+and logged in, and in Polish and Portuguese (the longest words): wide tables scroll inside their
+own box instead."""
 
 from tests.browser.test_axe import CLEAN, LOGGED_IN  # the same pages
 
@@ -15,6 +16,13 @@ def test_no_page_scrolls_sideways_at_320_px(axe_page):
         return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
     found = {url: overflow(url) for url in CLEAN}
+    for language in ("pl", "pt-PT"):
+        found |= {
+            f"{url} ({language})": overflow(f"{url}{'&' if '?' in url else '?'}lang={language}")
+            for url in CLEAN
+        }
+    page.goto("/?lang=pl")
+    page.screenshot(path="test-artifacts/front-pl-320.png", full_page=True)
     page.goto("/login")
     page.get_by_label("Email").fill(f"sam@{DEMO_DOMAIN}")  # an officer
     page.get_by_label("Password").fill(DEMO_PASSWORD)
