@@ -119,6 +119,9 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.add_template_filter(user_text)
     app.add_template_filter(point_of, "point")
+    from flask_babel import format_decimal
+
+    app.add_template_filter(format_decimal, "number")  # 1,234 / 1 234 / 1.234 by language
     app.jinja_env.add_extension("jinja2.ext.do")
 
 

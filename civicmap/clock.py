@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 
 
 def local_zone() -> ZoneInfo:
@@ -25,3 +25,17 @@ def from_local(day: date, at: time) -> datetime:
 def local_time(moment: datetime) -> str:
     """A moment as people there read it, in their language: "Saturday 12 December 2026, 10:30"."""
     return format_datetime(moment, "EEEE d MMMM y, HH:mm")
+
+
+def long_date(day: date | datetime) -> str:
+    """"29 November 2026", in the reader's language (a moment: its local day)."""
+    return format_date(local(day) if isinstance(day, datetime) else day, "d MMMM y")
+
+
+def short_date(day: date | datetime) -> str:
+    return format_date(local(day) if isinstance(day, datetime) else day, "d MMM y")
+
+
+def short_time(moment: datetime) -> str:
+    """"29 Nov 2026, 16:05", local time, in the reader's language."""
+    return format_datetime(moment, "d MMM y, HH:mm")

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from civicmap import i18n
+from civicmap import clock
 from civicmap.clock import local_time
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
@@ -22,6 +23,9 @@ def context_processor() -> dict:
         "note_text": note_text,
         "note_link": note_link,
         "local_time": local_time,
+        "long_date": clock.long_date,
+        "short_date": clock.short_date,
+        "short_time": clock.short_time,
         "responses_shown": as_shown,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,

@@ -137,3 +137,17 @@ def test_a_page_names_the_language_an_item_is_written_in(as_person, session):
     )
     assert refused.status_code == 422
     assert "Choose a language from the list." in refused.get_data(as_text=True)
+
+
+def test_dates_and_numbers_are_written_the_readers_way(client, session):
+    from datetime import UTC, datetime
+
+    from babel.dates import format_date
+
+    from tests.factories import ACRE_LANE, make_initiative
+
+    make_initiative(session, kind="idea", title="Ławki", at=ACRE_LANE)
+    today = datetime.now(UTC)
+    page = client.get("/areas/brixton-acre-lane?lang=pl").get_data(as_text=True)
+    polish = format_date(today, "d MMM y", locale="pl")
+    assert polish in page and today.strftime("%b") not in polish.split()  # "29 lis 2026"
