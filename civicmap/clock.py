@@ -28,7 +28,7 @@ def local_time(moment: datetime) -> str:
 
 
 def long_date(day: date | datetime) -> str:
-    """"29 November 2026", in the reader's language (a moment: its local day)."""
+    """ "29 November 2026", in the reader's language (a moment: its local day)."""
     return format_date(local(day) if isinstance(day, datetime) else day, "d MMMM y")
 
 
@@ -37,5 +37,5 @@ def short_date(day: date | datetime) -> str:
 
 
 def short_time(moment: datetime) -> str:
-    """"29 Nov 2026, 16:05", local time, in the reader's language."""
+    """ "29 Nov 2026, 16:05", local time, in the reader's language."""
     return format_datetime(moment, "d MMM y, HH:mm")

@@ -7,8 +7,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from civicmap import i18n
-from civicmap import clock
+from civicmap import clock, i18n
 from civicmap.clock import local_time
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url

@@ -151,3 +151,23 @@ def test_dates_and_numbers_are_written_the_readers_way(client, session):
     page = client.get("/areas/brixton-acre-lane?lang=pl").get_data(as_text=True)
     polish = format_date(today, "d MMM y", locale="pl")
     assert polish in page and today.strftime("%b") not in polish.split()  # "29 lis 2026"
+
+
+@pytest.mark.parametrize(
+    ("title", "typed"),
+    [
+        ("Horta comunitária na rua", "comunitaria"),
+        ("Clases de español para niños", "ninos"),
+        ("Naprawa rowerów dla sąsiadów", "rowerow"),
+        ("Community gardens on Acre Lane", "garden"),
+    ],
+)
+def test_search_finds_words_typed_without_their_accents(client, session, title, typed):
+    from tests.factories import make_initiative
+
+    make_initiative(session, kind="idea", title=title)
+    make_initiative(session, kind="idea", title="Something else entirely")
+    listed = client.get("/list", query_string={"q": typed}).get_data(as_text=True)
+    assert title in listed and "Something else entirely" not in listed
+    api = client.get("/api/v1/ideas", query_string={"q": typed}).get_json()
+    assert [f["properties"]["title"] for f in api["features"]] == [title]

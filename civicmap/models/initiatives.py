@@ -45,7 +45,7 @@ _status_rule = " OR ".join(
 )
 
 SEARCH_DOCUMENT = (
-    "to_tsvector('english'::regconfig, "
+    "to_tsvector('civicmap'::regconfig, "
     "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(description, ''))"
 )
 

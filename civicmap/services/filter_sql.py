@@ -37,7 +37,7 @@ IN_BOX = f"i.public_location && {ENVELOPE_SQL}"
 CLAUSES = {
     "ward": "i.ward_id = (SELECT id FROM wards WHERE slug = %(ward)s)",
     "category": "i.category = %(category)s",
-    "q": "i.search @@ websearch_to_tsquery('english', %(q)s)",
+    "q": "i.search @@ websearch_to_tsquery('civicmap', %(q)s)",
 }
 
 
