@@ -53,7 +53,8 @@ CLUSTERS_FROM = """
                string_agg(concat('"', kind, '":', n), ',' ORDER BY kind) AS k
         FROM cells GROUP BY gx, gy) c"""
 
-CLUSTERS_JSON = """'{"mode": "clusters", "total": ' || coalesce(sum(n), 0) || ', "cells": ['
+CLUSTERS_JSON = """'{"mode": "clusters", "cell": ' || %(cell)s::float8 || ', "total": '
+    || coalesce(sum(n), 0) || ', "cells": ['
     || coalesce(string_agg(concat('[', round(x * 1e5) / 1e5, ',', round(y * 1e5) / 1e5, ',', n,
                                   ',{', k, '}]'), ','), '') || ']}'"""
 
@@ -73,7 +74,8 @@ def map_json(session: Session, f: Filters, zoom: int) -> str:
 
     {"mode": "points", "items": [[id, kind, lon, lat, title, appreciations, ward_id, item_id]],
      "wards": {id: name}}  or, for a view denser than MAX_POINTS,
-    {"mode": "clusters", "cells": [[lon, lat, count, {kind: count}]], "total": n}
+    {"mode": "clusters", "cell": degrees, "cells": [[lon, lat, count, {kind: count}]], "total": n}
+    (`cell`: the grid's size, so the page can keep each cluster's icon inside its own cell)
     """
     with_proposals = f.open_proposals
     if not f.item_kinds and not with_proposals:

@@ -44,10 +44,16 @@
     return `<span class="marker-key marker-${kind}" aria-hidden="true"></span>`;
   }
 
-  function clusterIcon(count, kind) {
-    const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
+  // Server clusters sit one per grid cell (about 42 px wide): capped at 40 px, they never touch.
+  function clusterSize(count, cap) {
+    return Math.min(count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52, cap || 52);
+  }
+
+  function clusterIcon(count, kind, cap) {
+    const size = clusterSize(count, cap);
+    // A kind's cluster shows the kind's shape beside its count, not only its border colour.
     return L.divIcon({
-      html: `<span>${count}</span>`,
+      html: (kind ? swatch(kind) : "") + `<span>${count}</span>`,
       className: `cluster-icon cluster-${kind || "mixed"}`,
       iconSize: [size, size],
     });
@@ -150,13 +156,30 @@
       data.cells.forEach(([lon, lat, n, kinds]) => {
         const parts = Object.entries(kinds || {}).map(([k, c]) => `${(labels.plural || {})[k] || k}: ${c}`);
         const name = `${n} ${labels.items || ""} (${parts.join(", ")}). ${labels.zoom || ""}`;
-        const marker = L.marker([lat, lon], { icon: clusterIcon(n, null), title: name, keyboard: true });
-        marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())));
+        const at = insideCell(lon, lat, data.cell, clusterSize(n, SERVER_CLUSTER_MAX) / 2);
+        const marker = L.marker(at, { icon: clusterIcon(n, null, SERVER_CLUSTER_MAX), title: name, keyboard: true });
+        marker.on("click", () => map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom())));
         serverClusters.addLayer(marker);
       });
     }
     el.dataset.mode = data.mode;
     el.removeAttribute("aria-busy");
+  }
+
+  // A cluster's icon at its items' middle, but kept inside its own grid cell, so icons of
+  // neighbouring cells never overlap (each stays a whole target, WCAG 2.5.8).
+  const SERVER_CLUSTER_MAX = 40;
+  function insideCell(lon, lat, cell, half) {
+    if (!cell) return L.latLng(lat, lon);
+    const gx = Math.floor(lon / cell), gy = Math.floor(lat / cell);
+    const corner0 = map.latLngToLayerPoint([gy * cell, gx * cell]);
+    const corner1 = map.latLngToLayerPoint([(gy + 1) * cell, (gx + 1) * cell]);
+    const here = map.latLngToLayerPoint([lat, lon]);
+    const clamp = (v, a, b) => {
+      const lo = Math.min(a, b) + half, hi = Math.max(a, b) - half;
+      return lo > hi ? (a + b) / 2 : Math.min(Math.max(v, lo), hi);
+    };
+    return map.layerPointToLatLng(L.point(clamp(here.x, corner0.x, corner1.x), clamp(here.y, corner0.y, corner1.y)));
   }
 
   function refreshList(p) {

@@ -99,3 +99,29 @@ def test_pages_in_each_language_have_no_wcag_violations(axe_page, language):
     }
     assert {url: v for url, v in found.items() if v} == {}
     assert axe_page.evaluate("document.documentElement.lang") == language
+
+
+def test_a_dense_map_of_clusters_has_no_wcag_violations(app, axe_page):
+    """Thousands of items drawn as clusters (axe's target-size rule counted 23 clusters too
+    small or too close before)."""
+    from civicmap.extensions import db
+    from civicmap.services import demo
+
+    with app.app_context():
+        demo.seed_synthetic(db.session, 3000)
+        db.session.commit()
+        db.session.remove()
+    axe_page.goto("/")
+    axe_page.wait_for_selector("#map .cluster-icon")
+    clusters = axe_page.locator("#map .cluster-icon").count()
+    assert clusters >= 10
+    from tests.browser.conftest import ARTIFACTS
+
+    axe_page.locator("#map").screenshot(path=str(ARTIFACTS / "dense-clusters-1280.png"))
+    axe_page.add_script_tag(path=str(AXE))
+    found = axe_page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.length))",
+        TAGS,
+    )
+    assert found == []
