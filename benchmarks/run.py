@@ -495,6 +495,16 @@ def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -
     return results
 
 
+def ratio(ours: float, theirs: float | None) -> str:
+    """ours / theirs for the table: a peer (or the SQL limit) that answered nothing in the
+    window is a result, "> N x", not a division by zero that loses the whole table."""
+    if theirs is None:
+        return f"{'-':>7}"
+    if theirs <= 0:
+        return f"{'>' + format(ours, '.0f') + 'x':>7}" if ours > 0 else f"{'0/0':>7}"
+    return f"{ours / theirs:>7.2f}"
+
+
 def table(run_results: list[dict]) -> str:
     lines = []
     head = (
@@ -509,9 +519,9 @@ def table(run_results: list[dict]) -> str:
             lines.append(
                 f"{r['items']:>9,} {e['name']:<22} {c['rps']:>8.0f} {c['p50_ms']:>7.1f} "
                 f"{c['p95_ms']:>7.1f} {c['p99_ms']:>7.1f} {e['gzip_bytes'] / 1024:>7.1f} "
-                f"{limit['tps']:>8.0f} {c['rps'] / limit['tps']:>7.2f} "
+                f"{limit['tps']:>8.0f} {ratio(c['rps'], limit['tps'])} "
                 + (
-                    f"{peer['rps']:>8.0f} {c['rps'] / peer['rps']:>7.2f}"
+                    f"{peer['rps']:>8.0f} {ratio(c['rps'], peer['rps'])}"
                     if peer
                     else f"{'-':>8} {'-':>7}"
                 )
