@@ -185,9 +185,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from civicmap.cli import areas_cli, demo_cli, people_cli, worker_command
+    from civicmap.cli import areas_cli, demo_cli, import_cli, people_cli, worker_command
 
-    for group in (areas_cli, demo_cli, people_cli, worker_command):
+    for group in (areas_cli, demo_cli, import_cli, people_cli, worker_command):
         app.cli.add_command(group)
 
 

@@ -16,6 +16,54 @@ from civicmap.services import accounts, areas, demo
 areas_cli = AppGroup("areas", help="Wards and other areas.")
 demo_cli = AppGroup("demo", help="Demonstration and benchmark data.")
 people_cli = AppGroup("people", help="Accounts and roles.")
+import_cli = AppGroup("import", help="Bring in items a council already has.")
+
+
+@import_cli.command("items")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--author", "author_email", required=True, help="The account they are shared by.")
+@click.option("--kind", default="project", show_default=True, help="For rows with no kind.")
+@click.option("--dry-run", is_flag=True, help="Check every row and import nothing.")
+def import_items_command(file: Path, author_email: str, kind: str, dry_run: bool) -> None:
+    """Import projects or ideas from a CSV, GeoJSON or .xlsx file (see services/imports.py):
+    every bad row is reported by line and reason, and then nothing is imported."""
+    import sys
+    import time
+
+    from tqdm import tqdm
+
+    from civicmap.services import imports
+
+    author = accounts.find_by_email(db.session, author_email)
+    if author is None:
+        raise click.ClickException(f"No account has the email {author_email}.")
+    started = time.perf_counter()
+    with tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc=file.name) as bar:
+        try:
+            report = imports.run(
+                db.session, file, author.id, kind=kind, dry_run=dry_run, tick=bar.update
+            )
+        except (imports.UnreadableFile, UnicodeDecodeError) as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{exc} Nothing was imported.") from None
+    seconds = time.perf_counter() - started
+    for line, reason in report.problems:
+        click.echo(f"{file.name}, line {line}: {reason}", err=True)
+    rate = f"{report.rows / seconds:,.0f} rows/s" if seconds else ""
+    if report.problems:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{len(report.problems)} problems in {report.rows:,} rows: nothing was imported."
+        )
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"{report.rows:,} rows checked, all good ({rate}); --dry-run imported nothing.")
+        return
+    db.session.commit()
+    click.echo(
+        f"Imported {report.rows:,} rows: {report.created:,} new, {report.updated:,} updated,"
+        f" {report.rows - report.created - report.updated:,} unchanged ({rate})."
+    )
 
 
 @click.command("worker")

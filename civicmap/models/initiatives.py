@@ -60,6 +60,12 @@ class Initiative(db.Model):
             "language ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'", name="ck_initiatives_language"
         ),
         CheckConstraint("char_length(btrim(title)) >= 3", name="ck_initiatives_title"),
+        Index(
+            "uq_initiatives_source_id",
+            "source_id",
+            unique=True,
+            postgresql_where=text("source_id IS NOT NULL"),
+        ),
         CheckConstraint("char_length(description) <= 10000", name="ck_initiatives_description"),
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
@@ -137,6 +143,8 @@ class Initiative(db.Model):
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     # The council's newest official response, copied here by a trigger (migration 0013).
     council_response = mapped_column(JSONB, nullable=True)
+    # Its id in the file it was imported from (`flask import items`): a second import updates it.
+    source_id: Mapped[str | None] = mapped_column(String(120))
     # The language its own text is in (a BCP 47 tag), if its author said.
     language: Mapped[str | None] = mapped_column(String(10))
 
