@@ -283,6 +283,10 @@ def run(
     ]
     if dry_run or report.problems:
         return report
+    # The app plans every statement afresh (force_custom_plan, for the map's bbox queries); per
+    # row that replans the triggers' lookups and the foreign-key checks. Cached plans for this
+    # transaction only (as demo.seed_synthetic measured: 15.6k -> 25k+ rows/s).
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = auto")
     created = [row[0] for row in connection.exec_driver_sql(IMPORT, params(kind, author_id))]
     report.created = sum(created)
     report.updated = len(created) - report.created
