@@ -209,15 +209,19 @@ IMPORT = (
     LOCATED
     + """
 INSERT INTO initiatives (kind, title, summary, description, category, status, website,
-                         author_id, location, source_id)
+                         author_id, location, source_id, ward_id)
 SELECT kind_, btrim(title), nullif(btrim(summary), ''), coalesce(description, ''),
        btrim(category),
        coalesce(nullif(btrim(status), ''),
                 CASE kind_ WHEN 'project' THEN 'planning' ELSE 'open' END),
        CASE WHEN kind_ = 'project' THEN nullif(btrim(website), '') END,
-       %(author)s, point, btrim(source_id)
+       %(author)s, point, btrim(source_id), w.id
 FROM located
-ORDER BY line
+-- The ward each point is in, as a hint the placing trigger confirms with one polygon test;
+-- rows in ward order, so consecutive tests are against the same (cached, prepared) polygon.
+LEFT JOIN LATERAL (SELECT id FROM wards WHERE ST_Intersects(geom, located.point)
+                   ORDER BY id LIMIT 1) w ON true
+ORDER BY w.id, line
 ON CONFLICT (source_id) WHERE source_id IS NOT NULL DO UPDATE SET
   title = EXCLUDED.title, summary = EXCLUDED.summary, description = EXCLUDED.description,
   category = EXCLUDED.category, status = EXCLUDED.status, website = EXCLUDED.website,
