@@ -71,6 +71,9 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
+    from civicmap import replica
+
+    replica.init_app(app)
     app.teardown_appcontext(end_request_session)
     migrate.init_app(
         app,

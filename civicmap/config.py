@@ -23,6 +23,10 @@ class Config:
         "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "connect_args": {"options": DATABASE_SESSION_OPTIONS},
     }
+    # A PostgreSQL streaming replica for the read-only parts of the site (civicmap/replica.py).
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    REPLICA_MAX_LAG = float(os.environ.get("CIVICMAP_REPLICA_MAX_LAG", "5"))  # seconds
+    REPLICA_PROBE_SECONDS = float(os.environ.get("CIVICMAP_REPLICA_PROBE_SECONDS", "1"))
     # From the environment in production; otherwise create_app makes one and keeps it in
     # instance/secret_key, so every worker and every restart signs cookies with the same key.
     SECRET_KEY = os.environ.get("SECRET_KEY") or None

@@ -1,12 +1,13 @@
 """Extension objects, created once and bound to the app in create_app."""
 
-from flask import request
+from flask import g, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -17,7 +18,18 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+class RoutingSession(FlaskSession):
+    """The request's session: bound to the read replica's engine when civicmap/replica.py
+    routed this request there, else to the primary as usual."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        engine = g.get("replica_engine") if has_request_context() else None
+        if engine is not None and bind is None:
+            return engine
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

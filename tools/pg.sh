@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A project-local PostGIS cluster, so civicmap never depends on a PostgreSQL the machine
-# happens to run.  Usage: tools/pg.sh start | stop | status
+# happens to run.  Usage: tools/pg.sh start | stop | status | replica-start | replica-stop
+# replica-start makes a streaming replica of it (pg_basebackup -R) in instance/pgreplica, on
+# 127.0.0.1:$CIVICMAP_PG_REPLICA_PORT (default: the primary's port + 100); replica-stop stops
+# it and removes its data (it is cloned afresh each time).
 # Data lives in instance/pgdata, the socket in instance/run, TCP on 127.0.0.1:$CIVICMAP_PG_PORT.
 # CIVICMAP_PG_DATA names another data folder (the soak harness runs its own cluster that way).
 set -euo pipefail
@@ -60,9 +63,39 @@ stop() {
   fi
 }
 
+REPLICA_PORT="${CIVICMAP_PG_REPLICA_PORT:-$((PORT + 100))}"
+REPLICA="$ROOT/pgreplica-$REPLICA_PORT"
+
+replica_start() {
+  if [ ! -s "$REPLICA/PG_VERSION" ]; then
+    rm -rf "$REPLICA"
+    if [ "$(id -u)" = 0 ]; then install -d -o postgres -g postgres -m 700 "$REPLICA"; else install -d -m 700 "$REPLICA"; fi
+    as_owner "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres -D "$REPLICA" -R -X stream -c fast
+  fi
+  if as_owner "$BIN/pg_ctl" -D "$REPLICA" status >/dev/null 2>&1; then
+    echo "==> replica already running on 127.0.0.1:$REPLICA_PORT"
+  else
+    [ "$(id -u)" = 0 ] && { touch "$REPLICA.log"; chown postgres "$REPLICA.log"; }
+    # A standby needs at least the primary's max_connections (200, in start above).
+    as_owner "$BIN/pg_ctl" -D "$REPLICA" -l "$REPLICA.log" -w -t 60 \
+      -o "-p $REPLICA_PORT -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on" start >/dev/null
+    echo "==> replica of 127.0.0.1:$PORT started on 127.0.0.1:$REPLICA_PORT"
+  fi
+}
+
+replica_stop() {
+  if [ -s "$REPLICA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$REPLICA" status >/dev/null 2>&1; then
+    as_owner "$BIN/pg_ctl" -D "$REPLICA" -m fast -w stop >/dev/null
+  fi
+  rm -rf "$REPLICA" "$REPLICA.log"
+  echo "==> replica stopped and removed"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  replica-start) replica_start ;;
+  replica-stop) replica_stop ;;
   status) as_owner "$BIN/pg_ctl" -D "$DATA" status ;;
-  *) echo "usage: tools/pg.sh start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: tools/pg.sh start|stop|status|replica-start|replica-stop" >&2; exit 2 ;;
 esac
