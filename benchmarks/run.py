@@ -52,11 +52,34 @@ def view_bbox(lat: float, lon: float, zoom: int, width: int = 1280, height: int 
     return f"{west:.5f},{south:.5f},{east:.5f},{north:.5f}"
 
 
+def view_tiles(bbox: str, zoom: int) -> list[tuple[int, int]]:
+    """The Web Mercator tiles (x, y) at a zoom that cover a view's bbox: what a vector-tile map
+    fetches to draw that view."""
+
+    def tile(lon: float, lat: float) -> tuple[int, int]:
+        n = 2**zoom
+        x = int((lon + 180) / 360 * n)
+        lat_r = math.radians(lat)
+        y = int((1 - math.log(math.tan(lat_r) + 1 / math.cos(lat_r)) / math.pi) / 2 * n)
+        return x, y
+
+    west, south, east, north = (float(v) for v in bbox.split(","))
+    (x0, y0), (x1, y1) = tile(west, north), tile(east, south)
+    return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+
 BOROUGH = view_bbox(51.4607, -0.1163, 12)
 WARD = view_bbox(51.4576, -0.1236, 15)
 STREET = view_bbox(51.4627, -0.1145, 18)
 OGC_BOX = view_bbox(51.4607, -0.1163, 14)
 PEER_TABLE = "/collections/public.initiatives/items"
+PEER_TILES = "/collections/public.initiatives/tiles/WebMercatorQuad/{z}/{x}/{y}"
+
+
+def tile_paths(bbox: str, zoom: int) -> list[str]:
+    # The same few properties civicmap's map answer carries, so the bytes compare like for like.
+    fields = "properties=id,kind,title,appreciation_count"
+    return [f"{PEER_TILES.format(z=zoom, x=x, y=y)}?{fields}" for x, y in view_tiles(bbox, zoom)]
 
 
 def cases() -> list[dict]:
@@ -67,18 +90,21 @@ def cases() -> list[dict]:
             "name": "map: borough z12",
             "path": f"/map/items.json?bbox={BOROUGH}&zoom=12",
             "peer": f"{PEER_TABLE}?bbox={BOROUGH}&limit=1500&{peer_fields}",
+            "tiles": tile_paths(BOROUGH, 12),
             "goal": "map",
         },
         {
             "name": "map: ward z15",
             "path": f"/map/items.json?bbox={WARD}&zoom=15",
             "peer": f"{PEER_TABLE}?bbox={WARD}&limit=1500&{peer_fields}",
+            "tiles": tile_paths(WARD, 15),
             "goal": "map",
         },
         {
             "name": "map: street z18",
             "path": f"/map/items.json?bbox={STREET}&zoom=18",
             "peer": f"{PEER_TABLE}?bbox={STREET}&limit=1500&{peer_fields}",
+            "tiles": tile_paths(STREET, 18),
             "goal": "map",
         },
         {
@@ -308,6 +334,45 @@ def wrk(url: str, seconds: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def wrk_paths(base: str, paths: list[str], seconds: int) -> dict:
+    """wrk cycling through many paths (benchmarks/tiles.lua): the peer's tiles of one view."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(paths))
+        listing = f.name
+    try:
+        out = run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(CONNECTIONS),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(ROOT / "benchmarks" / "tiles.lua"),
+                base,
+                "--",
+                listing,
+            ]
+        )
+    finally:
+        os.unlink(listing)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def tile_bytes(base: str, paths: list[str]) -> int:
+    """The view's tiles gzipped, as gzip_size measures civicmap's answer (tipg sends tiles
+    uncompressed; a proxy in front would compress them)."""
+    total = 0
+    for path in paths:
+        with urllib.request.urlopen(base + path, timeout=30) as answer:  # noqa: S310 - loopback
+            total += len(gzip.compress(answer.read(), 6))
+    return total
+
+
 def pgbench(script: tuple[list[str], dict[str, str]], seconds: int, prepared: bool) -> dict:
     from civicmap.config import Config
 
@@ -491,6 +556,21 @@ def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -
                 wrk(peer_url, 2)
                 row["peer"] = wrk(peer_url, seconds)
                 print(f"  measured tipg for {case['name']}", file=sys.stderr, flush=True)
+            if case.get("tiles"):
+                # A fair peer for a map view: tipg's vector tiles of exactly that view. One view
+                # is all its tiles, so views/s = tile requests/s / tiles per view.
+                base = f"http://127.0.0.1:{PEER_PORT}"
+                settle(peer.pid)
+                wrk_paths(base, case["tiles"], 2)
+                tiles = wrk_paths(base, case["tiles"], seconds)
+                row["peer_tiles"] = {
+                    "tiles_per_view": len(case["tiles"]),
+                    "tile_rps": tiles["rps"],
+                    "views_per_s": round(tiles["rps"] / len(case["tiles"]), 1),
+                    "bytes_per_view": tile_bytes(base, case["tiles"]),
+                    "errors": tiles["errors"],
+                }
+                print(f"  measured tipg tiles for {case['name']}", file=sys.stderr, flush=True)
         settle(peer.pid)
     return results
 
@@ -529,6 +609,16 @@ def table(run_results: list[dict]) -> str:
                 + f"  {c['errors']}"
                 + (f"/{peer['errors']}" if peer else "")
             )
+        for e in r["endpoints"]:
+            t = e.get("peer_tiles")
+            if t:
+                lines.append(
+                    f"{'':>9} {e['name']}: civicmap {e['civicmap']['rps']:.0f} views/s,"
+                    f" {e['gzip_bytes'] / 1024:.1f} KB/view; tipg tiles {t['views_per_s']:.0f}"
+                    f" views/s ({t['tiles_per_view']} tiles, {t['tile_rps']:.0f} tiles/s),"
+                    f" {t['bytes_per_view'] / 1024:.1f} KB/view;"
+                    f" x{ratio(e['civicmap']['rps'], t['views_per_s']).strip()} views/s"
+                )
         if r.get("bulk_load"):
             lines.append(
                 f"{'':>9} bulk load: {r['bulk_load']['items_per_s']:,} items/s "
