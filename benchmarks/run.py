@@ -74,21 +74,20 @@ STREET = view_bbox(51.4627, -0.1145, 18)
 OGC_BOX = view_bbox(51.4607, -0.1163, 14)
 PEER_TABLE = "/collections/public.initiatives/items"
 PEER_TILES = "/collections/public.initiatives/tiles/WebMercatorQuad/{z}/{x}/{y}"
+# tipg reads the same indexed public point column civicmap serves (by default it would take the
+# first geometry column, the unindexed exact `location`: not the same work).
+PUBLIC_POINT = "geom-column=public_location"
 
 
 def tile_paths(bbox: str, zoom: int) -> list[str]:
-    # The same few properties civicmap's map answer carries, so the bytes compare like for like,
-    # from the same indexed public point column (tipg would take the first geometry column,
-    # the unindexed exact `location`).
-    fields = "properties=id,kind,title,appreciation_count&geom-column=public_location"
+    # The same few properties civicmap's map answer carries, so the bytes compare like for like.
+    fields = f"properties=id,kind,title,appreciation_count&{PUBLIC_POINT}"
     return [f"{PEER_TILES.format(z=zoom, x=x, y=y)}?{fields}" for x, y in view_tiles(bbox, zoom)]
 
 
 def cases() -> list[dict]:
     """What is measured: civicmap's path, and tipg's equivalent query where there is one."""
-    # tipg reads the same indexed public point column civicmap serves (by default it would take
-    # the first geometry column, the unindexed exact `location`: not the same work).
-    peer_fields = "properties=id,kind,title,appreciation_count&geom-column=public_location"
+    peer_fields = f"properties=id,kind,title,appreciation_count&{PUBLIC_POINT}"
     return [
         {
             "name": "map: borough z12",
@@ -114,13 +113,13 @@ def cases() -> list[dict]:
         {
             "name": "ogc items limit 100",
             "path": f"/ogc/collections/projects/items?bbox={OGC_BOX}&limit=100",
-            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=100&kind=project&geom-column=public_location",
+            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=100&kind=project&{PUBLIC_POINT}",
             "goal": "ogc",
         },
         {
             "name": "ogc items limit 1000",
             "path": f"/ogc/collections/projects/items?bbox={OGC_BOX}&limit=1000",
-            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=1000&kind=project&geom-column=public_location",
+            "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=1000&kind=project&{PUBLIC_POINT}",
             "goal": "ogc1000",
         },
         {"name": "ward page", "path": "/areas/brixton-acre-lane", "peer": None, "goal": None},
