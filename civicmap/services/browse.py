@@ -25,10 +25,19 @@ PAGE_SIZE = 20
 
 # The list's rows: items, and open proposals (at their item's place, as on the map), newest
 # first or nearest first. Each part is a complete query; `rows` joins the parts asked for.
-ITEM_ROWS = "SELECT 'item' AS entry, i.id, i.created_at AS at FROM initiatives i WHERE {where}"
 PROPOSAL_ROWS = """SELECT 'proposal' AS entry, p.id, p.created_at AS at
   FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
   WHERE p.status = 'open' AND {where}"""
+# Each part newest first on its own index, only as far as the page needs (`upto` = offset +
+# limit): merging whole tables before sorting cost the front page ~50 ms at 100k items.
+NEWEST_ITEM_ROWS = """(SELECT 'item' AS entry, i.id, i.created_at AS at FROM initiatives i
+  WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT %(upto)s)"""
+NEWEST_PROPOSAL_ROWS = (
+    "("
+    + PROPOSAL_ROWS
+    + """
+  ORDER BY p.created_at DESC, p.id DESC LIMIT %(upto)s)"""
+)
 NEWEST = """SELECT entry, id, NULL FROM ({rows}) listed
 ORDER BY at DESC, entry, id DESC LIMIT %(limit)s OFFSET %(offset)s"""
 
@@ -83,13 +92,17 @@ def list_items(
         total = sum(_total(session, f, entry, condition, params) for entry, condition in parts)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    params |= {"limit": per_page, "offset": (page - 1) * per_page}
+    params |= {
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+        "upto": page * per_page,
+    }
     if near:
         params |= {"lat": near[0], "lon": near[1], "window": min(page * per_page * 3, 5000)}
         shapes = {"item": NEAR_ITEM_ROWS, "proposal": NEAR_PROPOSAL_ROWS}
         outer = NEAREST
     else:
-        shapes = {"item": ITEM_ROWS, "proposal": PROPOSAL_ROWS}
+        shapes = {"item": NEWEST_ITEM_ROWS, "proposal": NEWEST_PROPOSAL_ROWS}
         outer = NEWEST
     rows_sql = " UNION ALL ".join(shapes[entry].format(where=cond) for entry, cond in parts)
     rows = session.connection().exec_driver_sql(outer.format(rows=rows_sql), params).all()
