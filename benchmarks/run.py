@@ -122,6 +122,8 @@ def cases() -> list[dict]:
             "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=1000&kind=project&{PUBLIC_POINT}",
             "goal": "ogc1000",
         },
+        {"name": "front page", "path": "/", "peer": None, "goal": None},
+        {"name": "areas page", "path": "/areas", "peer": None, "goal": None},
         {"name": "ward page", "path": "/areas/brixton-acre-lane", "peer": None, "goal": None},
         {"name": "item page", "path": "/projects/1", "peer": None, "goal": None},
     ]
