@@ -318,3 +318,22 @@ def test_the_waiting_list_is_only_for_full_proposals(app, live_server, project):
     token = person.token(f"/projects/{project.id}")
     refused = person.post(f"/proposals/{proposal_id}/wait", {}, token)
     assert refused.status_code == 409 and "volunteer instead" in refused.text
+
+
+def test_ten_identical_follows_at_once_make_one_and_no_errors(app, live_server, project):
+    (person,) = crowd(app, live_server, 1)
+    token = person.token("/me/email")
+    ward = scalar(app, "SELECT ward_id FROM initiatives WHERE id = :i", i=project.id)
+    for path, data in (
+        (f"/follow/ward/{ward}", {}),
+        (f"/follow/item/{project.id}", {}),
+        ("/follow/category", {"category": "food"}),
+    ):
+        responses = at_once(
+            [person] * 10, lambda p, path=path, data=data: p.post(path, data, token)
+        )
+        assert statuses(responses) == {302: 10}, (path, statuses(responses))
+    follows = "SELECT count(*) FROM follows WHERE user_id = :u"
+    assert scalar(app, follows, u=person.id) == 2
+    topics = "SELECT count(*) FROM topic_follows WHERE user_id = :u"
+    assert scalar(app, topics, u=person.id) == 1

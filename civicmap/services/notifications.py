@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Invalid, NotFound
@@ -21,7 +22,6 @@ from civicmap.models import (
     Follow,
     Initiative,
     Notification,
-    Postcode,
     TopicFollow,
     User,
     Ward,
@@ -75,9 +75,12 @@ SELECT count(*), count(*) FILTER (WHERE email = 'at_once') FROM made
 def follow(session: Session, user: User, kind: str, target_id: int) -> None:
     if session.get(FOLLOWABLE[kind], target_id) is None:
         raise NotFound(_l("There is nothing here with that number."))
-    if session.get(Follow, (user.id, kind, target_id)) is None:
-        session.add(Follow(user_id=user.id, target_kind=kind, target_id=target_id))
-        session.flush()
+    # The database keeps it once, however many times it is asked at once.
+    session.execute(
+        pg_insert(Follow)
+        .values(user_id=user.id, target_kind=kind, target_id=target_id)
+        .on_conflict_do_nothing()
+    )
 
 
 def unfollow(session: Session, user: User, kind: str, target_id: int) -> None:
@@ -258,52 +261,42 @@ def follow_topic(
     value: str,
     postcode: str = "",
     radius_m: int | None = None,
-) -> TopicFollow:
-    """Follow a category, or a skill near a postcode; following the same again changes nothing."""
-    from civicmap.services.areas import normalise_postcode
+) -> None:
+    """Follow a category, or a skill near a postcode; following the same again changes nothing
+    (but a new distance), however many times it is asked at once."""
+    from civicmap.services.areas import find_postcode
     from civicmap.services.tags import parse_tags
 
-    topic = TopicFollow(user_id=user.id, kind=kind)
+    topic = {"user_id": user.id, "kind": kind, "postcode": None, "centre": None, "radius_m": None}
     if kind == "category":
         if value not in CATEGORIES:
             raise Invalid("category", _l("Choose a category from the list."))
-        topic.value = value
+        topic["value"] = value
     elif kind == "skill":
         tags = parse_tags(value, "skill")
         if len(tags) != 1:
             raise Invalid("skill", _l("Name one skill, for example carpentry."))
         if radius_m not in RADII:
             raise Invalid("radius_m", _l("Choose a distance from the list."))
-        code = normalise_postcode(postcode or "")
-        place = session.get(Postcode, code) if code else None
+        place = find_postcode(session, postcode)
         if place is None:
             raise Invalid(
                 "postcode", _l("We do not know that postcode here. Try one like SW2 1RW.")
             )
-        topic.value, topic.postcode, topic.centre, topic.radius_m = (
-            tags[0],
-            code,
-            place.location,
-            radius_m,
-        )
+        topic |= {
+            "value": tags[0],
+            "postcode": place.postcode,
+            "centre": place.location,
+            "radius_m": radius_m,
+        }
     else:
         raise Invalid(None, _l("That cannot be followed."))
-    existing = session.scalar(
-        select(TopicFollow).where(
-            TopicFollow.user_id == user.id,
-            TopicFollow.kind == kind,
-            TopicFollow.value == topic.value,
-            TopicFollow.postcode.is_not_distinct_from(topic.postcode),
+    insert = pg_insert(TopicFollow).values(**topic)
+    session.execute(
+        insert.on_conflict_do_update(
+            constraint="uq_topic_follows_once", set_={"radius_m": insert.excluded.radius_m}
         )
     )
-    if existing is not None:
-        if topic.radius_m:
-            existing.radius_m = topic.radius_m
-        session.flush()
-        return existing
-    session.add(topic)
-    session.flush()
-    return topic
 
 
 def unfollow_topic(session: Session, user: User, topic_id: int) -> None:
