@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,21 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_PORT = os.environ.get("CIVICMAP_PG_PORT", "55432")
 DB = "civicmap_bench_import"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/{DB}"
 POSTCODES = Path(
     os.environ.get("CIVICMAP_POSTCODES", ROOT.parent / "shared/data/lambeth-postcodes-2014.csv")
 )
 CATEGORIES = ["environment", "food", "arts", "health", "community-spaces", "sport"]
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", "-d", "postgres", "-qc", sql],
-        check=True,
-        capture_output=True,
-    )
 
 
 def main() -> None:
@@ -47,27 +36,12 @@ def main() -> None:
 
     from sqlalchemy import text
 
-    from civicmap import create_app
-    from civicmap.config import Config
+    from benchmarks.scratch_db import drop, fresh_app
     from civicmap.extensions import db
-    from civicmap.geo import read_area_features
     from civicmap.services import accounts, areas, imports
 
-    psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB}")
-
-    class Bench(Config):
-        SQLALCHEMY_DATABASE_URI = DB_URL
-
-    app = create_app(Bench)
+    app = fresh_app(DB)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        areas.import_areas(
-            db.session,
-            read_area_features((ROOT / "data" / "lambeth-wards-2022.geojson").read_text()),
-        )
         with POSTCODES.open(encoding="utf-8", newline="") as lines:
             areas.import_postcodes(db.session, lines)
         officer = accounts.register(
@@ -143,7 +117,7 @@ def main() -> None:
     print(f"{count:,} items in the database; results in {out_path.relative_to(ROOT)}")
     path.unlink()
     path.parent.rmdir()
-    psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    drop(DB)
 
 
 if __name__ == "__main__":

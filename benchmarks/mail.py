@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,19 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_PORT = os.environ.get("CIVICMAP_PG_PORT", "55432")
 DB = "civicmap_bench_mail"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/{DB}"
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def psql(sql: str) -> str:
-    return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", "-d", "postgres", "-Atc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def main() -> None:
@@ -50,28 +37,14 @@ def main() -> None:
 
     from sqlalchemy import text
 
-    from civicmap import create_app, tasks
-    from civicmap.config import Config
+    from benchmarks.scratch_db import drop, fresh_app
+    from civicmap import tasks
     from civicmap.extensions import db
-    from civicmap.geo import read_area_features
     from civicmap.models import Initiative
-    from civicmap.services import areas, demo, mail, notifications
+    from civicmap.services import demo, mail, notifications
 
-    psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB}")
-
-    class Bench(Config):
-        SQLALCHEMY_DATABASE_URI = DB_URL
-
-    app = create_app(Bench)
+    app = fresh_app(DB)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        areas.import_areas(
-            db.session,
-            read_area_features((ROOT / "data" / "lambeth-wards-2022.geojson").read_text()),
-        )
         demo.seed_demo(db.session)
         db.session.commit()
         db.session.remove()
@@ -182,7 +155,7 @@ def main() -> None:
     out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-mail.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"results in {out.relative_to(ROOT)}")
-    psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    drop(DB)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from civicmap import clock, i18n
-from civicmap.clock import local_time
 from civicmap.extensions import db
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
@@ -21,7 +20,7 @@ def context_processor() -> dict:
         "item_url": item_url,
         "note_text": note_text,
         "note_link": note_link,
-        "local_time": local_time,
+        "local_time": clock.local_time,
         "long_date": clock.long_date,
         "short_date": clock.short_date,
         "short_time": clock.short_time,

@@ -5,6 +5,23 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from civicmap.forms import BaseForm, HumanCheck
 
 
+def new_password_fields(label, again_label) -> tuple[PasswordField, PasswordField]:
+    """A new password and the same again (sign-up, reset): named `password` and `confirm`."""
+    return (
+        PasswordField(
+            label,
+            validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
+            description=_l("At least 10 characters; a few unrelated words work well."),
+            render_kw={"autocomplete": "new-password"},
+        ),
+        PasswordField(
+            again_label,
+            validators=[EqualTo("password", _l("The two passwords are not the same."))],
+            render_kw={"autocomplete": "new-password"},
+        ),
+    )
+
+
 class SignupForm(HumanCheck, BaseForm):
     email = EmailField(
         _l("Email"),
@@ -22,17 +39,7 @@ class SignupForm(HumanCheck, BaseForm):
         description=_l("Shown with everything you post."),
         render_kw={"autocomplete": "nickname"},
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
-        description=_l("At least 10 characters; a few unrelated words work well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Password again"),
-        validators=[EqualTo("password", _l("The two passwords are not the same."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(_l("Password"), _l("Password again"))
     submit = SubmitField(_l("Sign up"))
 
 
@@ -65,17 +72,7 @@ class ResetRequestForm(BaseForm):
 
 
 class ResetForm(BaseForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(max=200)],
-        description=_l("At least 10 characters; a few unrelated words work well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[EqualTo("password", _l("The two passwords are not the same."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(_l("New password"), _l("New password again"))
     submit = SubmitField(_l("Save my new password"))
 
 

@@ -235,7 +235,7 @@ def proposal_calendar(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
     if proposal.starts_at is None or proposal.hidden:
         abort(404)
-    return calendar.as_response(calendar.one(db.session, proposal, item), f"proposal-{proposal.id}")
+    return calendar.as_response(calendar.one(proposal, item), f"proposal-{proposal.id}")
 
 
 @bp.get("/calendar/<token>.ics")

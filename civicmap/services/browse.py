@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from civicmap.errors import Invalid
 from civicmap.filters import Filters
-from civicmap.geo import METRES_TO_POINT_SQL, POINT_SQL
-from civicmap.models import Initiative, Postcode, Proposal
+from civicmap.geo import METRES_TO_POINT_SQL, POINT_SQL, point_of
+from civicmap.models import Initiative, Proposal
 from civicmap.models.vocabulary import KINDS
 from civicmap.services import areas, cells
 from civicmap.services.filter_sql import PROPOSALS, where
@@ -153,12 +153,8 @@ def _total(session: Session, f: Filters, entry: str, condition: str, params: dic
 
 def find_postcode(session: Session, postcode: str) -> tuple[float, float]:
     """(lat, lon) of a postcode centroid; Invalid if it is unknown."""
-    normalised = areas.normalise_postcode(postcode)
-    row = session.execute(
-        select(func.ST_Y(Postcode.location), func.ST_X(Postcode.location)).where(
-            Postcode.postcode == normalised
-        )
-    ).first()
-    if row is None:
+    found = areas.find_postcode(session, postcode)
+    if found is None:
         raise Invalid("postcode", _l("We do not know the postcode %(p)s.", p=postcode.strip()))
-    return float(row[0]), float(row[1])
+    point = point_of(found.location)
+    return point.y, point.x

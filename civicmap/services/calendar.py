@@ -77,7 +77,7 @@ def _rows(session: Session, query) -> list[tuple[Proposal, Initiative]]:
     )
 
 
-def one(session: Session, proposal: Proposal, item: Initiative) -> bytes:
+def one(proposal: Proposal, item: Initiative) -> bytes:
     return calendar(item.title, [(proposal, item)])
 
 

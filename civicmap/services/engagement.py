@@ -240,13 +240,21 @@ def set_proposal_status(session: Session, user: User, proposal: Proposal, status
     proposal.status = status
     session.flush()
     # Those who signed up hear that it is done, or that it will not happen after all.
-    helpers = session.scalars(
-        select(Volunteering.user_id).where(
-            Volunteering.proposal_id == proposal.id,
-            Volunteering.status.in_(("active", "waiting")),
+    notifications.tell(
+        session, status, user.id, proposal.initiative_id, also=signed_up(session, proposal.id)
+    )
+
+
+def signed_up(session: Session, proposal_id: int) -> list[int]:
+    """Who volunteers for a proposal or waits for a place on it."""
+    return list(
+        session.scalars(
+            select(Volunteering.user_id).where(
+                Volunteering.proposal_id == proposal_id,
+                Volunteering.status.in_(("active", "waiting")),
+            )
         )
-    ).all()
-    notifications.tell(session, status, user.id, proposal.initiative_id, also=list(helpers))
+    )
 
 
 def active_volunteers(session: Session, proposal_id: int) -> int:

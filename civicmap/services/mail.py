@@ -47,23 +47,16 @@ class MailUnavailable(Exception):
 # --- writing -----------------------------------------------------------------------------------
 
 
-def write(session: Session, user: User, kind: str, key: str, payload: dict | None = None) -> None:
+def write(session: Session, user: User, kind: str, key: str) -> None:
     """Put one mail in the outbox (once per key) and queue its sending with this transaction."""
     from civicmap import tasks
 
     session.connection().exec_driver_sql(
-        "INSERT INTO mail_outbox (user_id, kind, dedupe_key, payload)"
-        " VALUES (%(user)s, %(kind)s, %(key)s, %(payload)s::jsonb)"
+        "INSERT INTO mail_outbox (user_id, kind, dedupe_key) VALUES (%(user)s, %(kind)s, %(key)s)"
         " ON CONFLICT (dedupe_key) DO NOTHING",
-        {"user": user.id, "kind": kind, "key": key, "payload": _json(payload or {})},
+        {"user": user.id, "kind": kind, "key": key},
     )
     tasks.defer(session, tasks.send_mail)
-
-
-def _json(value: dict) -> str:
-    import orjson
-
-    return orjson.dumps(value).decode()
 
 
 NOTICES = """
@@ -258,10 +251,10 @@ def send_pending(session: Session, limit: int = 200) -> int:
 
 def _may_send(mail: Mail) -> bool:
     user = mail.user
-    if user.deleted_at or user.email_undeliverable_at:
-        return False
     # Only the confirmation (or a reset, which confirms too) goes to an unconfirmed address.
-    return mail.kind in ("confirm", "reset") or user.email_confirmed_at is not None
+    if mail.kind in ("confirm", "reset"):
+        return not (user.deleted_at or user.email_undeliverable_at)
+    return user.may_get_mail
 
 
 # --- composing ---------------------------------------------------------------------------------
@@ -337,7 +330,7 @@ def _context(mail: Mail, user: User) -> dict:
             proposal=proposal,
             item=item,
             link=f"{item_url(item, _external=True)}#proposal-{proposal.id}",
-            ics=calendar.one(session, proposal, item),
+            ics=calendar.one(proposal, item),
             subject=_(
                 "Reminder: %(title)s, %(when)s",
                 title=item.title,

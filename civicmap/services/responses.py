@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Forbidden, Invalid
-from civicmap.models import Initiative, OfficialResponse, Proposal, User, Volunteering
+from civicmap.models import Initiative, OfficialResponse, Proposal, User
 from civicmap.models.vocabulary import RESPONSE_STATUSES
-from civicmap.services import notifications
+from civicmap.services import engagement, notifications
 
 
 def respond(
@@ -54,12 +54,7 @@ def respond(
             followers_of=("item", item.id),
         )
     else:  # its proposer and those who signed up
-        helpers = session.scalars(
-            select(Volunteering.user_id).where(
-                Volunteering.proposal_id == proposal.id,
-                Volunteering.status.in_(("active", "waiting")),
-            )
-        ).all()
+        helpers = engagement.signed_up(session, proposal.id)
         notifications.tell(
             session, "proposal_response", officer.id, item.id, also=[proposal.author_id, *helpers]
         )
