@@ -22,6 +22,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _kept_secret_key(Path(app.instance_path) / "secret_key")
+    if not app.config["UPLOADS_DIR"]:
+        app.config["UPLOADS_DIR"] = str(Path(app.instance_path) / "uploads")
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -84,6 +86,10 @@ def register_extensions(app: Flask) -> None:
         include_object=include_object,
         render_item=alembic_helpers.render_item,
     )
+    from civicmap.progress.views import UPLOADS
+    from civicmap.services.photos import allow_uploads
+
+    app.before_request(allow_uploads(UPLOADS))  # before CSRF protection reads the form
     csrf.init_app(app)
     from civicmap.i18n import choose_language, select_locale, vary_by_language
 
@@ -151,12 +157,14 @@ def register_blueprints(app: Flask) -> None:
     from civicmap.initiatives.views import bp as initiatives_bp
     from civicmap.main.views import bp as main_bp
     from civicmap.map.views import bp as map_bp
+    from civicmap.matching.views import bp as matching_bp
     from civicmap.moderation.views import bp as moderation_bp
     from civicmap.notifications.views import bp as notifications_bp
     from civicmap.officers.views import bp as officers_bp
     from civicmap.ogc.views import bp as ogc_bp
     from civicmap.opendata.views import bp as opendata_bp
     from civicmap.people.views import bp as people_bp
+    from civicmap.progress.views import bp as progress_bp
 
     blueprints = (
         main_bp,
@@ -165,8 +173,10 @@ def register_blueprints(app: Flask) -> None:
         health_bp,
         auth_bp,
         people_bp,
+        matching_bp,
         initiatives_bp,
         engagement_bp,
+        progress_bp,
         moderation_bp,
         notifications_bp,
         officers_bp,

@@ -1,6 +1,7 @@
 """Configuration, read from the environment."""
 
 import os
+import tempfile
 
 
 class Config:
@@ -81,6 +82,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "20"))
     # Links in mail point here: the address people reach the site at.
     BASE_URL = os.environ.get("CIVICMAP_BASE_URL", "http://127.0.0.1:5000")
+    # Photos' files (re-encoded WebP); instance/uploads/ unless set. Shared storage (a mounted
+    # volume) when more than one host serves the site.
+    UPLOADS_DIR = os.environ.get("CIVICMAP_UPLOADS_DIR") or None
     BOUNDARY_ATTRIBUTION = (
         "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
         "Contains OS data © Crown copyright and database right 2022."
@@ -91,6 +95,9 @@ class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/civicmap_test"
+    )
+    UPLOADS_DIR = os.environ.get("CIVICMAP_TEST_UPLOADS_DIR") or tempfile.mkdtemp(
+        prefix="civicmap-uploads-"
     )
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so signed cookies are reproducible in tests
     RATELIMIT_ENABLED = False

@@ -35,6 +35,7 @@ class Filters:
     category: str | None = None
     status: str | None = None
     q: str | None = None  # words to search for
+    skill: str | None = None  # offered or needed (tidied here, its synonym resolved in SQL)
     since: datetime | None = None  # updated at or after
     until: datetime | None = None  # updated at or before
 
@@ -73,7 +74,7 @@ class Scope:
 
 
 ITEM_STATUSES = tuple(dict.fromkeys(s for statuses in STATUSES.values() for s in statuses))
-ITEM_ARGUMENTS = ("bbox", "ward", "category", "status", "q", "datetime")
+ITEM_ARGUMENTS = ("bbox", "ward", "category", "status", "q", "skill", "datetime")
 
 MAP = Scope(LAYERS, ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS))
 EXPORT = Scope(tuple(KINDS), ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS))
@@ -125,6 +126,17 @@ def _text(args, scope: Scope) -> dict:
     if q and len(q) > MAX_TEXT:
         raise InvalidParameter("q", _l("Search for at most %(n)s characters.", n=MAX_TEXT))
     return {"q": q} if q else {}
+
+
+def _skill(args, scope: Scope) -> dict:
+    from civicmap.services.skills import MAX_TAG_LENGTH, tidy
+
+    skill = tidy(args.get("skill") or "") or None
+    if skill and len(skill) > MAX_TAG_LENGTH:
+        raise InvalidParameter(
+            "skill", _l("A skill has at most %(n)s characters.", n=MAX_TAG_LENGTH)
+        )
+    return {"skill": skill} if skill else {}
 
 
 def _ward(args, scope: Scope) -> dict:
@@ -187,6 +199,13 @@ ARGUMENTS = {
             "Words to search for.",
             _text,
             lambda scope: {"type": "string", "maxLength": MAX_TEXT},
+        ),
+        Argument(
+            "skill",
+            "Only what offers or needs this skill (proposals: needs it). Synonyms count:"
+            " 'handy person' finds 'diy'.",
+            _skill,
+            lambda scope: {"type": "string", "maxLength": 40, "examples": ["carpentry"]},
         ),
         Argument(
             "datetime",

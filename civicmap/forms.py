@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import DBAPIError
 from wtforms import HiddenField, PasswordField, StringField, ValidationError
+from wtforms.validators import Length
 
 from civicmap.errors import CivicmapError, Conflict, Invalid
 from civicmap.extensions import db
@@ -44,6 +45,23 @@ class BaseForm(FlaskForm):
                 filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
                 return unbound_field.bind(form=form, filters=filters, **options)
             return unbound_field.bind(form=form, **options)
+
+
+class SkillsField(StringField):
+    """Skill tags typed as "carpentry, first aid"; stored tags (a list) show the same way.
+    The service normalises them (services/skills.py): the form only carries the text."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"autocomplete": "off"})
+        super().__init__(label, validators or [Length(max=900)], **kwargs)
+
+    def _value(self) -> str:
+        if isinstance(self.data, list | tuple):
+            return ", ".join(self.data)
+        return super()._value()
+
+    def process_data(self, value):
+        self.data = ", ".join(value) if isinstance(value, list | tuple) else value
 
 
 class HumanCheck:
@@ -97,11 +115,23 @@ def optional_int(value):
 
 def show_invalid(form, exc: CivicmapError) -> None:
     """Put a service's refusal next to the field it is about (or at the top of the form)."""
-    field = getattr(exc, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, exc.message]
+    found = _field_named(form, getattr(exc, "field", None) or "")
+    if found is not None:
+        found.errors = [*found.errors, exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+def _field_named(fields, name: str):
+    """The field called `name`, also inside lists of subforms ("photos-0-file")."""
+    for f in fields if name else ():
+        if f.name == name:
+            return f
+        inner = getattr(f, "entries", None) or (f.form if f.type == "FormField" else None)
+        found = _field_named(inner, name) if inner is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def submit(form, action: Callable[[], Any]) -> tuple[bool, Any]:

@@ -135,6 +135,48 @@ ENVELOPE_SQL = "ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"
 # (on the spheroid) from a geometry column to it.
 POINT_SQL = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
 METRES_TO_POINT_SQL = "ST_Distance(geography({column}), geography(" + POINT_SQL + "))"
+
+
+def near_point_sql(column: str) -> str:
+    """SQL: `column` lies within %(within)s metres of the point %(lat)s/%(lon)s. A box around the
+    point first (the column's GiST index serves it), then the exact distance on the spheroid."""
+    return (
+        f"{column} && ST_Expand({POINT_SQL}, %(degrees)s)"
+        f" AND ST_DWithin(geography({column}), geography({POINT_SQL}), %(within)s)"
+    )
+
+
+def near_params(point: Point, within_m: float) -> dict[str, float]:
+    """The bound parameters of near_point_sql: a degree of longitude is the shorter one here,
+    so a box of that many degrees each way holds the whole circle."""
+    degrees = within_m / (111_320 * math.cos(math.radians(point.y)))
+    return {"lat": point.y, "lon": point.x, "within": within_m, "degrees": degrees}
+
+
+# The distances a person can choose for "near me" (following a skill, matching needs).
+NEAR_DISTANCES = (500, 1000, 2000, 5000)
+
+
+def distance_label(metres: int):
+    """'600 m', '1.2 km' in the decimal mark of the reader's language; lazy, so a form's choices
+    can be made once at import and still read in each reader's language."""
+    from flask_babel import format_decimal
+    from flask_babel.speaklater import LazyString
+
+    def label() -> str:
+        if metres < 1000:
+            return f"{metres} m"
+        return f"{format_decimal(metres / 1000, format='#,##0.#')} km"
+
+    return LazyString(label)
+
+
+def rounded_metres(metres: float, step: int = 100) -> int:
+    """A distance as people are told it: to the nearest 100 m, so no exact point can be
+    worked back from many distances."""
+    return int(round(metres / step) * step)
+
+
 # What a bbox argument looks like (also its OpenAPI pattern): plain ASCII decimal numbers.
 BBOX_PATTERN = r"^\s*-?[0-9]+(\.[0-9]+)?(\s*,\s*-?[0-9]+(\.[0-9]+)?){3}\s*$"
 

@@ -9,9 +9,11 @@ from markupsafe import Markup
 
 from civicmap import clock, i18n
 from civicmap.extensions import db
+from civicmap.geo import distance_label
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
 from civicmap.notifications.wording import note_link, note_text
+from civicmap.services import skills
 from civicmap.services.responses import as_shown
 
 
@@ -21,6 +23,7 @@ def context_processor() -> dict:
         "note_text": note_text,
         "note_link": note_link,
         "local_time": clock.local_time,
+        "distance_label": distance_label,
         "long_date": clock.long_date,
         "short_date": clock.short_date,
         "short_time": clock.short_time,
@@ -29,6 +32,7 @@ def context_processor() -> dict:
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,
         "is_following": is_following,
+        "skill_suggestions": lambda: skills.suggestions(db.session),
         "field_aria": field_aria,
         "get_locale": get_locale,
         "current_language": lambda: str(get_locale()),

@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from civicmap.models import Comment, Message, Proposal
+from civicmap.models import Comment, Message, Photo, Proposal, Update
 from civicmap.services import tokens
 from tests.conftest import Visitor
 from tests.factories import ACRE_LANE, make_initiative, make_user
@@ -31,7 +31,13 @@ def world(session):
     author = make_user(session, display_name="Ada Author", bio="I garden.", skills=["gardening"])
     other = make_user(session, display_name="Bo Other")
     idea = make_initiative(session, kind="idea", at=ACRE_LANE, author=author, summary="A plan")
-    project = make_initiative(session, at=ACRE_LANE, author=author, website="https://example.org")
+    project = make_initiative(
+        session,
+        at=ACRE_LANE,
+        author=author,
+        website="https://example.org",
+        skills_needed=["gardening", "design"],
+    )
     offer = make_initiative(session, kind="offer", at=ACRE_LANE, author=author, skills=["tools"])
     session.add(
         Comment(
@@ -49,6 +55,21 @@ def world(session):
         )
     )
     session.add(Message(sender_id=other.id, recipient_id=author.id, body="Hello"))
+    update = Update(
+        initiative_id=project.id, initiative_kind="project", author_id=author.id, body="Dug in"
+    )
+    session.add(update)
+    session.flush()
+    session.add(
+        Photo(
+            key="0" * 32,
+            update_id=update.id,
+            uploaded_by=author.id,
+            alt="The first bed",
+            width=800,
+            height=600,
+        )
+    )
     session.commit()
     return {"author": author, "other": other, "idea": idea, "project": project, "offer": offer}
 
@@ -76,6 +97,7 @@ def values_for(rule, w, session) -> dict:
         "kind": "comment",
         "target_id": session.scalar(select(Comment.id)),
         "message_id": session.scalar(select(Message.id)),
+        "key": "0" * 32,
     }
     purpose = TOKEN_PURPOSES.get(rule.endpoint)
     if purpose:  # the pages a mailed link opens, with a link that works

@@ -62,7 +62,10 @@ class ItemProperties(BaseModel):
     website: str | None = None
     from_idea_id: int | None = None
     offer_type: Literal[tuple(OFFER_TYPES)] | None = None  # type: ignore[valid-type]
-    skills: list[str] | None = None
+    skills: list[str] | None = Field(None, description="What an offer gives.")
+    skills_needed: list[str] | None = Field(
+        None, description="What a project or idea asks for, in the same vocabulary."
+    )
     availability: str | None = None
     council_response: CouncilResponse | None = Field(
         None, description="The council's newest official response, if it has answered."
@@ -87,6 +90,7 @@ class ProposalProperties(BaseModel):
     due_on: date | None
     volunteers_needed: int = Field(ge=0, le=100)
     volunteers: int = Field(ge=0, description="How many volunteer (never who).")
+    skills_needed: list[str]
     status: Literal[tuple(PROPOSAL_STATUSES)]  # type: ignore[valid-type]
     starts_at: datetime | None = Field(description="When it happens, if on one occasion.")
     duration_minutes: int | None = Field(ge=15, le=720)

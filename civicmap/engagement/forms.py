@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from civicmap.forms import BaseForm, optional_int
+from civicmap.forms import BaseForm, SkillsField, optional_int
 
 
 class AppreciateForm(BaseForm):
@@ -46,6 +46,10 @@ class ProposalForm(BaseForm):
         _l("Volunteers needed"),
         default=0,
         validators=[Optional(), NumberRange(0, 100, message=_l("Ask for between 0 and 100."))],
+    )
+    skills_needed = SkillsField(
+        _l("Skills that would help (optional)"),
+        description=_l("Separate skills with commas. People offering them nearby see this."),
     )
     # One occasion (a clean-up on Saturday morning): when and where. Volunteers are reminded
     # the day before and can add it to their calendar.

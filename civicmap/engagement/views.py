@@ -4,9 +4,7 @@ Each view validates its form and calls one service; a refusal re-renders the ite
 the message next to the form and what the person typed kept.
 """
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, current_app, flash, redirect
+from flask import Blueprint, abort, current_app, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,8 +12,7 @@ from civicmap import limits
 from civicmap.access import AUTHOR, SIGNED_IN, access
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
-from civicmap.forms import form_status, submit
-from civicmap.initiatives.page import render_item
+from civicmap.initiatives.page import act_on_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.limits import per_account
 from civicmap.people.forms import MessageForm
@@ -23,15 +20,6 @@ from civicmap.services import calendar, engagement, messages, tokens
 from civicmap.services import initiatives as items
 
 bp = Blueprint("engagement", __name__)
-
-
-def _act(item, form_name: str, form, action: Callable[[], object], done: str, anchor: str):
-    """Validate, act, commit and go back to the item; or show the item again with the error."""
-    accepted, _ = submit(form, action)
-    if accepted:
-        flash(done, "success")
-        return redirect(f"{item_url(item)}#{anchor}")
-    return render_item(item, status=form_status(form), **{form_name: form})
 
 
 def _item(plural: str, item_id: int):
@@ -44,7 +32,7 @@ def _item(plural: str, item_id: int):
 @login_required
 def appreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
-    return _act(
+    return act_on_item(
         item,
         "appreciate_form",
         form,
@@ -60,7 +48,7 @@ def appreciate(plural: str, item_id: int):
 @login_required
 def unappreciate(plural: str, item_id: int):
     item, form = _item(plural, item_id), AppreciateForm()
-    return _act(
+    return act_on_item(
         item,
         "appreciate_form",
         form,
@@ -76,7 +64,7 @@ def unappreciate(plural: str, item_id: int):
 @login_required
 def comment(plural: str, item_id: int):
     item, form = _item(plural, item_id), CommentForm()
-    return _act(
+    return act_on_item(
         item,
         "comment_form",
         form,
@@ -94,7 +82,7 @@ def comment(plural: str, item_id: int):
 @login_required
 def propose(plural: str, item_id: int):
     item, form = _item(plural, item_id), ProposalForm()
-    return _act(
+    return act_on_item(
         item,
         "proposal_form",
         form,
@@ -105,6 +93,7 @@ def propose(plural: str, item_id: int):
             form.action.data,
             form.due_on.data,
             form.volunteers_needed.data or 0,
+            form.skills_needed.data,
             engagement.Schedule(
                 day=form.meets_on.data,
                 at=form.meets_at.data,
@@ -125,7 +114,7 @@ def propose(plural: str, item_id: int):
 @login_required
 def contact(plural: str, item_id: int):
     item, form = _item(plural, item_id), MessageForm()
-    return _act(
+    return act_on_item(
         item,
         "message_form",
         form,
@@ -148,7 +137,7 @@ def _proposal_item(proposal_id: int):
 def volunteer(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
     form = VolunteerForm()
-    return _act(
+    return act_on_item(
         item,
         "volunteer_form",
         form,
@@ -164,7 +153,7 @@ def volunteer(proposal_id: int):
 @login_required
 def wait(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
-    return _act(
+    return act_on_item(
         item,
         "volunteer_form",
         VolunteerForm(),
@@ -180,7 +169,7 @@ def wait(proposal_id: int):
 @login_required
 def withdraw(proposal_id: int):
     proposal, item = _proposal_item(proposal_id)
-    return _act(
+    return act_on_item(
         item,
         "volunteer_form",
         VolunteerForm(),
@@ -195,7 +184,7 @@ def withdraw(proposal_id: int):
 @login_required
 def proposal_status(proposal_id: int, status: str):
     proposal, item = _proposal_item(proposal_id)
-    return _act(
+    return act_on_item(
         item,
         "volunteer_form",
         VolunteerForm(),
@@ -212,7 +201,7 @@ def proposal_status(proposal_id: int, status: str):
 def message_volunteer(proposal_id: int, user_id: int):
     proposal, item = _proposal_item(proposal_id)
     form = MessageForm()
-    return _act(
+    return act_on_item(
         item,
         "message_form",
         form,

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from civicmap.forms import BaseForm, HumanCheck, optional_int
+from civicmap.forms import BaseForm, HumanCheck, SkillsField, optional_int
 from civicmap.i18n import ITEM_LANGUAGES
 from civicmap.models.vocabulary import CATEGORIES, OFFER_TYPES, STATUSES
 
@@ -57,7 +57,19 @@ class ItemForm(HumanCheck, BaseForm):
     version = HiddenField(filters=[optional_int])
 
 
-class ProjectForm(ItemForm):
+class NeedsSkills:
+    """Projects and ideas say which skills would help: offers nearby are matched to them."""
+
+    skills_needed = SkillsField(
+        _l("Skills that would help (optional)"),
+        description=_l(
+            "Separate skills with commas, e.g. carpentry, design. People offering them nearby"
+            " are shown your needs."
+        ),
+    )
+
+
+class ProjectForm(NeedsSkills, ItemForm):
     status = SelectField(_l("Status"), choices=choices(STATUSES["project"]), default="planning")
     website = URLField(
         _l("Website (optional)"),
@@ -73,17 +85,15 @@ class ProjectForm(ItemForm):
     submit = SubmitField(_l("Share project"))
 
 
-class IdeaForm(ItemForm):
+class IdeaForm(NeedsSkills, ItemForm):
     submit = SubmitField(_l("Start the discussion"))
 
 
 class OfferForm(ItemForm):
     summary = None  # offers say it all in the description
     offer_type = SelectField(_l("What you offer"), choices=choices(OFFER_TYPES))
-    skills = StringField(
-        _l("Skills"),
-        validators=[Length(max=900)],
-        description=_l("Separate skills with commas, e.g. carpentry, first aid."),
+    skills = SkillsField(
+        _l("Skills"), description=_l("Separate skills with commas, e.g. carpentry, first aid.")
     )
     availability = StringField(
         _l("When you are available"),

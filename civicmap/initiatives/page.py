@@ -1,13 +1,16 @@
 """An item's page (project, idea or offer), with every form on it: the initiatives blueprint
 shows it, and the engagement blueprint shows it again with a refused form's errors."""
 
-from flask import render_template
+from flask import flash, redirect, render_template
 from flask_login import current_user
 
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
 from civicmap.extensions import db
+from civicmap.forms import form_status, submit
+from civicmap.initiatives.urls import item_url
 from civicmap.people.forms import MessageForm
-from civicmap.services import engagement, responses
+from civicmap.progress.forms import PhotoForm, UpdateForm
+from civicmap.services import engagement, matching, photos, progress, responses
 from civicmap.services import initiatives as items
 
 
@@ -18,6 +21,8 @@ def render_item(item, status: int = 200, **forms):
     forms.setdefault("proposal_form", ProposalForm(formdata=None))
     forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
     forms.setdefault("message_form", MessageForm(formdata=None))
+    forms.setdefault("update_form", UpdateForm(formdata=None))
+    forms.setdefault("photo_form", PhotoForm(formdata=None))
     if current_user.is_authenticated and current_user.is_officer:
         from civicmap.officers.forms import ResponseForm  # officers only: their form
 
@@ -28,6 +33,10 @@ def render_item(item, status: int = 200, **forms):
     discussion_ids = [item.id] + ([from_idea.id] if from_idea else [])
     proposals = items.proposals_for(session, item.id)
     context = {
+        "offers_nearby": offers_that_could_help(item, proposals),
+        "photos": photos.of_item(session, item.id),
+        "updates": progress.timeline(session, item.id) if item.kind == "project" else [],
+        "stages": progress.STAGES,
         "item": item,
         "appreciations": engagement.appreciations_of(session, item),
         "mine": current_user.is_authenticated
@@ -45,3 +54,28 @@ def render_item(item, status: int = 200, **forms):
         **forms,
     }
     return render_template("initiatives/show.html", **context), status
+
+
+def offers_that_could_help(item, proposals) -> list:
+    """For the item's author, officers and the people proposing on it: nearby offers whose
+    skills fit what the item or one of its open proposals needs."""
+    if item.kind not in ("project", "idea") or item.hidden or not current_user.is_authenticated:
+        return []
+    open_ones = [p for p in proposals if p.status == "open"]
+    concerned = (
+        current_user.id == item.author_id
+        or current_user.is_officer
+        or any(p.author_id == current_user.id for p in open_ones)
+    )
+    needs = dict.fromkeys([*item.skills_needed, *(s for p in open_ones for s in p.skills_needed)])
+    return matching.offers_for(db.session, item, list(needs)) if concerned else []
+
+
+def act_on_item(item, form_name: str, form, action, done: str, anchor: str):
+    """Validate, act, commit and go back to the item; or show the item again with the error
+    beside its field and what was typed kept."""
+    accepted, _ = submit(form, action)
+    if accepted:
+        flash(done, "success")
+        return redirect(f"{item_url(item)}#{anchor}")
+    return render_item(item, status=form_status(form), **{form_name: form})

@@ -13,6 +13,8 @@ from civicmap.models.notifications import (
     TopicFollow,
 )
 from civicmap.models.people import User
+from civicmap.models.progress import Photo, Update
+from civicmap.models.skills import SkillSynonym
 
 __all__ = [
     "Appreciation",
@@ -28,11 +30,14 @@ __all__ = [
     "Notification",
     "Offer",
     "OfficialResponse",
+    "Photo",
     "Postcode",
     "Project",
     "Proposal",
     "Report",
+    "SkillSynonym",
     "TopicFollow",
+    "Update",
     "User",
     "Volunteering",
     "Ward",

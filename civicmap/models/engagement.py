@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    ARRAY,
     CheckConstraint,
     Date,
     DateTime,
@@ -117,6 +118,13 @@ class Proposal(db.Model):
             "starts_at IS NOT NULL OR (duration_minutes IS NULL AND meeting_point IS NULL)",
             name="ck_proposals_schedule",
         ),
+        CheckConstraint("cardinality(skills_needed) <= 20", name="ck_proposals_skills_needed"),
+        Index(
+            "ix_proposals_skills_needed",
+            "skills_needed",
+            postgresql_using="gin",
+            postgresql_where=text("NOT hidden AND skills_needed <> '{}'"),
+        ),
         Index(
             "ix_proposals_starts_at", "starts_at", postgresql_where=text("starts_at IS NOT NULL")
         ),
@@ -129,6 +137,7 @@ class Proposal(db.Model):
     action: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
     volunteers_needed: Mapped[int] = mapped_column(Integer, server_default="0")
+    skills_needed: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
     # When and where it happens, if it is one occasion (reminders and calendars read these).
     starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_minutes: Mapped[int | None] = mapped_column(Integer)

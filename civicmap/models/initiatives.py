@@ -67,6 +67,23 @@ class Initiative(db.Model):
             postgresql_where=text("source_id IS NOT NULL"),
         ),
         CheckConstraint("char_length(description) <= 10000", name="ck_initiatives_description"),
+        CheckConstraint("cardinality(skills_needed) <= 20", name="ck_initiatives_skills_needed"),
+        CheckConstraint(
+            "kind <> 'offer' OR skills_needed = '{}'", name="ck_initiatives_skills_needed_kind"
+        ),
+        # Array overlap (&&) for matching what is offered with what is needed (migration 0023).
+        Index(
+            "ix_initiatives_offered_skills",
+            "skills",
+            postgresql_using="gin",
+            postgresql_where=text("kind = 'offer' AND NOT hidden AND skills <> '{}'"),
+        ),
+        Index(
+            "ix_initiatives_skills_needed",
+            "skills_needed",
+            postgresql_using="gin",
+            postgresql_where=text("NOT hidden AND skills_needed <> '{}'"),
+        ),
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
         CheckConstraint("appreciation_count >= 0", name="ck_initiatives_appreciation_count"),
@@ -110,6 +127,8 @@ class Initiative(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
     offer_type: Mapped[str | None] = mapped_column(String(20))
     skills: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
+    # What a project or idea needs, in the same vocabulary as offers' skills (services/skills.py).
+    skills_needed: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
     availability: Mapped[str | None] = mapped_column(String(200))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)

@@ -26,7 +26,14 @@ PLURALS = {"project": "projects", "idea": "ideas", "offer": "offers", "proposal"
 ITEM_KIND_OF = {PLURALS[kind]: kind for kind in KINDS}  # "projects" -> "project"
 
 STATUSES = {
-    "project": {"planning": _l("Planning"), "active": _l("Active"), "completed": _l("Completed")},
+    # A project's stage: the cycle of co-production (codes kept from before the cycle had names).
+    "project": {
+        "idea": _l("Idea"),
+        "planning": _l("Planning"),
+        "active": _l("Doing"),
+        "completed": _l("Done"),
+        "reviewed": _l("Reviewed"),
+    },
     "idea": {
         "open": _l("Open for discussion"),
         "adopted": _l("Became a project"),
@@ -85,6 +92,8 @@ REPORT_TARGETS = {
     "comment": _l("Comment"),
     "proposal": _l("Proposal"),
     "appreciation": _l("Appreciation note"),
+    "update": _l("Project update"),
+    "photo": _l("Photo"),
     "message": _l("Message"),
     "profile": _l("Profile"),
 }

@@ -26,3 +26,17 @@ class DecisionForm(BaseForm):
         _l("Reason (the author sees it when something is hidden)"),
         validators=[Optional(), Length(max=500, message=_l("Keep it under 500 characters."))],
     )
+
+
+class SynonymForm(BaseForm):
+    alias = StringField(
+        _l("When people write"),
+        validators=[DataRequired(_l("Give the word people use.")), Length(max=40)],
+        description=_l("For example: handy person"),
+    )
+    skill = StringField(
+        _l("They mean the skill"),
+        validators=[DataRequired(_l("Give the skill it means.")), Length(max=40)],
+        description=_l("For example: diy"),
+    )
+    submit = SubmitField(_l("Add the synonym"))

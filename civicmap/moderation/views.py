@@ -24,12 +24,15 @@ from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.limits import per_account
 from civicmap.models.vocabulary import REPORT_REASONS, REPORT_TARGETS
-from civicmap.moderation.forms import DecisionForm, ReportForm
+from civicmap.moderation.forms import DecisionForm, ReportForm, SynonymForm
 from civicmap.routing import safe_next
-from civicmap.services import moderation
+from civicmap.services import moderation, skills
 
 bp = Blueprint("moderation", __name__)
-TARGET = "<any(item, comment, proposal, appreciation, message, profile):kind>/<id:target_id>"
+TARGET = (
+    "<any(item, comment, proposal, appreciation, update, photo, message, profile):kind>"
+    "/<id:target_id>"
+)
 
 
 @bp.route(f"/report/{TARGET}", methods=["GET", "POST"])
@@ -158,3 +161,35 @@ def ask_for_review(kind: str, target_id: int):
     db.session.commit()
     flash(_("A moderator will look at it again."), "success")
     return redirect(url_for("people.me"))
+
+
+@bp.route("/moderation/skills", methods=["GET", "POST"])
+@access(MODERATOR)
+@login_required
+def skill_synonyms():
+    """The small table that keeps skills in one vocabulary ("handy person" is "diy")."""
+    _moderators_only()
+    form = SynonymForm()
+    done, synonym = submit(
+        form, lambda: skills.add_synonym(db.session, current_user, form.alias.data, form.skill.data)
+    )
+    if done:
+        flash(
+            _("“%(alias)s” now means “%(skill)s”.", alias=synonym.alias, skill=synonym.skill),
+            "success",
+        )
+        return redirect(url_for("moderation.skill_synonyms"))
+    page = render_template(
+        "moderation/skills.html", form=form, synonyms=skills.all_synonyms(db.session)
+    )
+    return page, form_status(form)
+
+
+@bp.post("/moderation/skills/remove")
+@access(MODERATOR)
+@login_required
+def remove_synonym():
+    skills.remove_synonym(db.session, current_user, request.form.get("alias", ""))
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for("moderation.skill_synonyms"))

@@ -3,8 +3,9 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from civicmap.forms import BaseForm
+from civicmap.geo import distance_label
 from civicmap.models.vocabulary import CATEGORIES, EMAIL_FREQUENCIES
-from civicmap.services.notifications import RADII, distance_label
+from civicmap.services.notifications import RADII
 
 
 def email_settings_form(follows, user):

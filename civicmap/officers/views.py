@@ -14,7 +14,7 @@ from civicmap.forms import form_status, submit
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.officers.forms import ResponseForm
-from civicmap.services import areas, engagement, responses
+from civicmap.services import areas, engagement, matching, responses
 from civicmap.services import initiatives as items
 
 bp = Blueprint("officers", __name__)
@@ -42,6 +42,7 @@ def dashboard():
         "officers/dashboard.html",
         wards=wards,
         skills=areas.skills_offered(db.session),
+        gaps=matching.gaps_by_ward(db.session),
         months=areas.new_per_month(db.session),
         answers=responses.by_ward(db.session),
     )

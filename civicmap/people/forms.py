@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from civicmap.forms import BaseForm, optional_int
+from civicmap.forms import BaseForm, SkillsField, optional_int
 
 
 class ProfileForm(BaseForm):
@@ -17,10 +17,8 @@ class ProfileForm(BaseForm):
         _l("Display name"), validators=[DataRequired(_l("Enter a display name.")), Length(max=60)]
     )
     bio = TextAreaField(_l("About you"), validators=[Length(max=1000)])
-    skills = StringField(
-        _l("Skills"),
-        validators=[Length(max=900)],
-        description=_l("Separate skills with commas, e.g. gardening, bike repair."),
+    skills = SkillsField(
+        _l("Skills"), description=_l("Separate skills with commas, e.g. gardening, bike repair.")
     )
     home_ward = SelectField(_l("Your ward (optional)"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Save profile"))

@@ -11,6 +11,7 @@ from civicmap.errors import Gone, NotFound
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.limits import per_account
+from civicmap.matching.views import for_me_page
 from civicmap.models import User
 from civicmap.people.forms import DeleteAccountForm, MessageForm, PasswordForm, ProfileForm
 from civicmap.services import (
@@ -102,9 +103,12 @@ def block(user_id: int, action: str):
 def me():
     session = db.session
     mine = items.by_author(session, current_user.id)
+    needs, needs_from = for_me_page(session, [i for i in mine if i.kind == "offer"])
     return render_template(
         "people/me.html",
         mine=mine,
+        needs=needs,
+        needs_from=needs_from,
         proposals=engagement.proposals_by(session, current_user.id),
         volunteering=engagement.volunteering_by(session, current_user.id),
         received=engagement.appreciations_received(session, current_user.id),
@@ -121,7 +125,6 @@ def edit_profile():
     form = ProfileForm(obj=current_user)
     form.home_ward.choices = [("", _("Not saying")), *areas.ward_choices(db.session)]
     if request.method == "GET":
-        form.skills.data = ", ".join(current_user.skills or [])
         form.home_ward.data = current_user.home_ward_id
     done, _user = submit(
         form,

@@ -12,7 +12,7 @@ from zxcvbn import zxcvbn
 
 from civicmap.errors import Invalid
 from civicmap.models import ModerationEntry, User, Ward
-from civicmap.services.tags import parse_tags
+from civicmap.services import skills as skill_tags
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -116,7 +116,7 @@ def update_profile(
         raise Invalid("home_ward", _l("Choose a ward from the list."))
     user.display_name = " ".join(display_name.split())
     user.bio = bio.strip()
-    user.skills = parse_tags(skills)
+    user.skills = skill_tags.parse(session, skills)
     user.home_ward_id = home_ward_id
     session.flush()
     return user

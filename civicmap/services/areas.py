@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Invalid, NotFound
-from civicmap.geo import AreaFeature, parse_point, to_db
+from civicmap.geo import AreaFeature, parse_point, point_of, to_db
 from civicmap.models import Postcode, Ward
 
 
@@ -210,6 +210,13 @@ def ward_bbox(session: Session, ward_id: int) -> list[float]:
         ).where(Ward.id == ward_id)
     ).one()
     return [round(v, 5) for v in box]
+
+
+def ward_point(session: Session, ward_id: int):
+    """A point surely inside a ward (its centroid may not be): where "near my ward" starts."""
+    return point_of(
+        session.scalar(select(func.ST_PointOnSurface(Ward.geom)).where(Ward.id == ward_id))
+    )
 
 
 def import_postcodes(session: Session, lines) -> int:

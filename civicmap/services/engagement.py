@@ -14,7 +14,7 @@ from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
 from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
-from civicmap.services import areas, moderation, notifications
+from civicmap.services import areas, moderation, notifications, skills
 from civicmap.services.refusals import flush_or_refuse
 
 ENGAGEABLE = ("project", "idea")
@@ -192,6 +192,7 @@ def propose(
     action: str,
     due_on: date | None,
     volunteers_needed: int,
+    skills_needed: str | None = None,
     when: Schedule = Schedule(),
 ) -> Proposal:
     """Propose an action the person will take to help realise a project or an idea."""
@@ -207,6 +208,7 @@ def propose(
         action=action.strip(),
         due_on=due_on,
         volunteers_needed=volunteers_needed,
+        skills_needed=skills.parse(session, skills_needed, "skills_needed"),
         status="open",
     )
     _apply_schedule(session, proposal, item, when)

@@ -26,6 +26,7 @@ COLUMNS = [
     "status",
     "offer_type",
     "skills",
+    "skills_needed",
     "ward_code",
     "ward_name",
     "lon",
@@ -38,6 +39,7 @@ BATCH = 1000
 
 
 ROWS = """SELECT i.id, i.kind, i.title, i.summary, i.category, i.status, i.offer_type, i.skills,
+       i.skills_needed,
        w.code AS ward_code, w.name AS ward_name,
        ST_X(i.public_location) AS lon, ST_Y(i.public_location) AS lat,
        i.appreciation_count AS appreciations, i.created_at, i.updated_at
@@ -86,6 +88,7 @@ def csv_chunks(records: Iterator[dict]) -> Iterator[str]:
         record = dict(
             record,
             skills=";".join(record["skills"] or []),
+            skills_needed=";".join(record["skills_needed"] or []),
             lon=round(record["lon"], 6),
             lat=round(record["lat"], 6),
             created_at=record["created_at"].isoformat(),

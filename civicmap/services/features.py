@@ -31,8 +31,9 @@ class Result:
 WARD_REF = "json_build_object('code', w.code, 'name', w.name, 'slug', w.slug)"
 POINT = "ST_AsGeoJSON({col}, 6)::json"
 EXTRA = {
-    "project": ", 'website', i.website, 'from_idea_id', i.from_idea_id",
-    "idea": "",
+    "project": ", 'website', i.website, 'from_idea_id', i.from_idea_id,"
+    " 'skills_needed', i.skills_needed",
+    "idea": ", 'skills_needed', i.skills_needed",
     "offer": ", 'offer_type', i.offer_type, 'skills', i.skills, 'availability', i.availability",
 }
 ITEM_FEATURE = (
@@ -50,7 +51,7 @@ PROPOSAL_FEATURE = (
     "json_build_object('type', 'Feature', 'id', p.id, 'geometry', "
     + POINT.format(col="i.public_location")
     + ", 'properties', json_build_object('action', p.action, 'due_on', p.due_on,"
-    " 'volunteers_needed', p.volunteers_needed,"
+    " 'volunteers_needed', p.volunteers_needed, 'skills_needed', p.skills_needed,"
     " 'volunteers', (SELECT count(*) FROM volunteerings v"
     "   WHERE v.proposal_id = p.id AND v.status = 'active'),"
     " 'status', p.status,"

@@ -23,14 +23,26 @@ class Subject:
     updated: str
     has_kind: bool
     public: str  # the condition for what the public may see
+    skill: str  # the condition for ?skill=
 
 
-ITEMS = Subject(status="i.status", updated="i.updated_at", has_kind=True, public="NOT i.hidden")
+# The skill asked for, in the words of the synonyms table (migration 0023).
+SKILL = "ARRAY[civicmap_skill(%(skill)s)]::varchar[]"
+
+
+ITEMS = Subject(
+    status="i.status",
+    updated="i.updated_at",
+    has_kind=True,
+    public="NOT i.hidden",
+    skill=f"(i.skills @> {SKILL} OR i.skills_needed @> {SKILL})",
+)
 PROPOSALS = Subject(
     status="p.status",
     updated="p.updated_at",
     has_kind=False,
     public="NOT i.hidden AND NOT p.hidden",
+    skill=f"p.skills_needed @> {SKILL}",
 )
 
 IN_BOX = f"i.public_location && {ENVELOPE_SQL}"
@@ -59,6 +71,9 @@ def where(f: Filters, subject: Subject = ITEMS, *, status: bool = True) -> tuple
         if getattr(f, name):
             clauses.append(clause)
             params[name] = getattr(f, name)
+    if f.skill:
+        clauses.append(subject.skill)
+        params["skill"] = f.skill
     if f.status and status:
         clauses.append(f"{subject.status} = %(status)s")
         params["status"] = f.status

@@ -16,14 +16,22 @@ from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
 from civicmap.i18n import ITEM_LANGUAGES
 from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
-from civicmap.services import areas, notifications
-from civicmap.services.tags import parse_tags
+from civicmap.services import areas, notifications, skills
 
 CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
 # The fields a person may set on each kind; anything else in the input is ignored.
 FIELDS = {
-    "project": ("title", "summary", "description", "category", "status", "website", "language"),
-    "idea": ("title", "summary", "description", "category", "language"),
+    "project": (
+        "title",
+        "summary",
+        "description",
+        "category",
+        "status",
+        "website",
+        "language",
+        "skills_needed",
+    ),
+    "idea": ("title", "summary", "description", "category", "language", "skills_needed"),
     "offer": (
         "title",
         "description",
@@ -32,6 +40,7 @@ FIELDS = {
         "offer_type",
         "availability",
         "language",
+        "skills",
     ),
 }
 
@@ -54,7 +63,7 @@ def create(
     session: Session, author: User, kind: str, fields: dict, placement: Placement, area: str
 ) -> Initiative:
     """Share a project, start an idea or make an offer."""
-    item = CLASSES[kind](author=author, **_clean(kind, fields))
+    item = CLASSES[kind](author=author, **_clean(session, kind, fields))
     if kind == "project":
         item.status = item.status or "planning"
     elif kind == "idea":
@@ -97,7 +106,7 @@ def update(
     require_author(item, editor)
     if seen_version is not None and seen_version != item.version:
         raise EditConflict(item)
-    for key, value in _clean(item.kind, fields).items():
+    for key, value in _clean(session, item.kind, fields).items():
         setattr(item, key, value)
     _place(session, item, placement)
     try:
@@ -197,7 +206,7 @@ def proposals_for(session: Session, item_id: int) -> list[Proposal]:
     )
 
 
-def _clean(kind: str, fields: dict) -> dict:
+def _clean(session: Session, kind: str, fields: dict) -> dict:
     values = {k: fields[k] for k in FIELDS[kind] if k in fields}
     for key in ("summary", "website", "availability", "language"):
         if key in values:
@@ -206,8 +215,9 @@ def _clean(kind: str, fields: dict) -> dict:
         values["title"] = " ".join((values["title"] or "").split())
     if values.get("language") and values["language"] not in ITEM_LANGUAGES:
         raise Invalid("language", _l("Choose a language from the list."))
-    if kind == "offer" and "skills" in fields:
-        values["skills"] = parse_tags(fields["skills"])
+    for key in ("skills", "skills_needed"):
+        if key in values:
+            values[key] = skills.parse(session, values[key], key)
     return values
 
 

@@ -18,8 +18,10 @@ from civicmap.models import (
     Initiative,
     Message,
     ModerationEntry,
+    Photo,
     Proposal,
     Report,
+    Update,
     User,
 )
 from civicmap.models.vocabulary import REPORT_REASONS
@@ -42,6 +44,8 @@ TARGETS = {
     "comment": Target(Comment, "author_id", "hidden", "hidden_reason"),
     "proposal": Target(Proposal, "author_id", "hidden", "hidden_reason"),
     "appreciation": Target(Appreciation, "user_id", "note_hidden"),
+    "update": Target(Update, "author_id", "hidden", "hidden_reason"),
+    "photo": Target(Photo, "uploaded_by", "hidden", "hidden_reason"),
     "message": Target(Message, "sender_id", "hidden"),
     "profile": Target(User, "id", "profile_hidden"),
 }
@@ -204,7 +208,12 @@ def _tell_author(session: Session, kind: str, thing) -> None:
     notifications.tell(session, "hidden", None, item_id, also=[author_of(kind, thing)])
 
 
-SUSPENDABLE = (("item", Initiative), ("comment", Comment), ("proposal", Proposal))
+SUSPENDABLE = (
+    ("item", Initiative),
+    ("comment", Comment),
+    ("proposal", Proposal),
+    ("update", Update),
+)
 
 
 def suspend(session: Session, moderator: User, user_id: int, reason: str | None) -> User:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from civicmap.errors import Invalid, NotFound
+from civicmap.geo import NEAR_DISTANCES, distance_label
 from civicmap.models import (
     Follow,
     Initiative,
@@ -46,7 +47,8 @@ WITH reached AS (
   WHERE %(topics)s AND t.kind = 'category' AND t.value = i.category
   UNION ALL SELECT t.user_id, t.email_frequency, 'new_skill_near' FROM topic_follows t
   JOIN initiatives i ON i.id = %(item)s::int
-  WHERE %(topics)s AND t.kind = 'skill' AND t.value = ANY(i.skills)
+  WHERE %(topics)s AND t.kind = 'skill'
+    AND (t.value = ANY(i.skills) OR t.value = ANY(i.skills_needed))
     AND ST_DWithin(t.centre::geography, i.public_location::geography, t.radius_m)
 ), made AS (
   INSERT INTO notifications (user_id, event, actor_id, initiative_id, job_id, email)
@@ -241,17 +243,13 @@ def topic_name(topic: TopicFollow) -> str:
         _l(
             "%(skill)s within %(distance)s of %(postcode)s",
             skill=topic.value,
-            distance=distance_label(topic.radius_m),
+            distance=str(distance_label(topic.radius_m)),
             postcode=topic.postcode,
         )
     )
 
 
-def distance_label(metres: int) -> str:
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres} m"
-
-
-RADII = (500, 1000, 2000, 5000)
+RADII = NEAR_DISTANCES
 
 
 def follow_topic(
@@ -265,7 +263,7 @@ def follow_topic(
     """Follow a category, or a skill near a postcode; following the same again changes nothing
     (but a new distance), however many times it is asked at once."""
     from civicmap.services.areas import find_postcode
-    from civicmap.services.tags import parse_tags
+    from civicmap.services.skills import parse as parse_skills
 
     topic = {"user_id": user.id, "kind": kind, "postcode": None, "centre": None, "radius_m": None}
     if kind == "category":
@@ -273,7 +271,7 @@ def follow_topic(
             raise Invalid("category", _l("Choose a category from the list."))
         topic["value"] = value
     elif kind == "skill":
-        tags = parse_tags(value, "skill")
+        tags = parse_skills(session, value, "skill")
         if len(tags) != 1:
             raise Invalid("skill", _l("Name one skill, for example carpentry."))
         if radius_m not in RADII:

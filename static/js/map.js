@@ -104,7 +104,7 @@
   function filterParams() {
     const p = new URLSearchParams();
     if (form) {
-      ["q", "category", "status", "ward"].forEach((name) => {
+      ["q", "category", "status", "skill", "ward"].forEach((name) => {
         const value = form.elements[name] && form.elements[name].value.trim();
         if (value) p.set(name, value);
       });

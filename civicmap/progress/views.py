@@ -1,0 +1,73 @@
+"""A project's progress: updates on its timeline, photos on items, and the photos' files."""
+
+from flask import Blueprint, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civicmap import limits
+from civicmap.access import AUTHOR, access
+from civicmap.extensions import db
+from civicmap.initiatives.page import act_on_item
+from civicmap.initiatives.urls import KIND_OF, KINDS
+from civicmap.limits import per_account
+from civicmap.progress.forms import PhotoForm, UpdateForm
+from civicmap.services import initiatives as items
+from civicmap.services import photos, progress
+
+bp = Blueprint("progress", __name__)
+
+
+# Where a request may carry photos (up to photos.MAX_REQUEST_BYTES; create_app registers it).
+UPLOADS = {"progress.post_update", "progress.add_photo"}
+
+
+@bp.post("/projects/<id:item_id>/updates")
+@access(AUTHOR)
+@per_account(limits.ITEMS)
+@login_required
+def post_update(item_id: int):
+    item = items.get(db.session, "project", item_id, current_user)
+    items.require_author(item, current_user)  # before the form is judged: others get a 403
+    form = UpdateForm()
+    return act_on_item(
+        item,
+        "update_form",
+        form,
+        lambda: progress.post_update(
+            db.session, current_user, item, form.body.data, form.stage.data, form.uploads()
+        ),
+        _("Your update is posted; the people following this project will hear of it."),
+        "progress",
+    )
+
+
+@bp.post(f"/{KINDS}/<id:item_id>/photos")
+@access(AUTHOR)
+@per_account(limits.ITEMS)
+@login_required
+def add_photo(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
+    items.require_author(item, current_user)
+    form = PhotoForm()
+    return act_on_item(
+        item,
+        "photo_form",
+        form,
+        lambda: progress.add_photo(
+            db.session, current_user, item, form.photo.data, form.photo_alt.data
+        ),
+        _("The photo is added."),
+        "photos",
+    )
+
+
+@bp.get("/photos/<any(small, large):size>/<string(length=32):key>.webp")
+def photo_file(size: str, key: str):
+    path = photos.public_file(db.session, key, size)
+    response = send_file(path, mimetype="image/webp", conditional=True, etag=True, max_age=604800)
+    # Browsers keep it a week (a file never changes under its key); shared caches an hour, so
+    # a photo a moderator hides is gone from them soon.
+    response.cache_control.s_maxage = 3600
+    response.cache_control.public = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
