@@ -12,7 +12,7 @@ export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: bench-import bench-mail bench-queues bench-search mail translations redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: bench-import bench-mail bench-matching bench-queues bench-search mail translations redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 # The web server and the background worker (mail, digests) side by side; Ctrl-C stops both.
 run: deps db seed mail
@@ -49,6 +49,11 @@ seed: db
 bench: bench-deps db
 	$(VENV)/python benchmarks/run.py
 	$(VENV)/python benchmarks/mail.py
+	$(VENV)/python benchmarks/matching.py
+
+# Needs near you (/me/matches) at 1,000,000 items and 100,000 offers, 32 connections.
+bench-matching: bench-deps db
+	$(VENV)/python benchmarks/matching.py
 
 # Mail at scale: notifying a ward's followers, and the daily digest for 100,000 people.
 bench-mail: deps db

@@ -35,7 +35,7 @@ def png_bomb() -> bytes:
 
 
 def update_form(body="We planted the first bed.", stage="active", files=()):
-    data = {"body": body, "stage": stage}
+    data = {"update_body": body, "update_stage": stage}
     for n, (content, name, alt) in enumerate(files):
         data[f"photos-{n}-file"] = (io.BytesIO(content), name)
         data[f"photos-{n}-alt"] = alt

@@ -26,14 +26,15 @@ class PhotoEntry(Form):
 
 
 class UpdateForm(BaseForm):
-    body = TextAreaField(
+    # Named apart from the comment form's fields: both are on a project's page.
+    update_body = TextAreaField(
         _l("What happened?"),
         validators=[
             DataRequired(_l("Say what happened.")),
             Length(max=5000, message=_l("Keep an update under 5,000 characters.")),
         ],
     )
-    stage = SelectField(
+    update_stage = SelectField(
         _l("Stage"),
         choices=[("", _l("Keep the stage as it is")), *STATUSES["project"].items()],
         default="",

@@ -34,7 +34,12 @@ def post_update(item_id: int):
         "update_form",
         form,
         lambda: progress.post_update(
-            db.session, current_user, item, form.body.data, form.stage.data, form.uploads()
+            db.session,
+            current_user,
+            item,
+            form.update_body.data,
+            form.update_stage.data,
+            form.uploads(),
         ),
         _("Your update is posted; the people following this project will hear of it."),
         "progress",

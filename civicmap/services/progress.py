@@ -31,11 +31,11 @@ def post_update(
     _require_author_of_project(item, author)
     body = (body or "").strip()
     if not body:
-        raise Invalid("body", _l("Say what happened."))
+        raise Invalid("update_body", _l("Say what happened."))
     if len(body) > 5000:
-        raise Invalid("body", _l("Keep an update under 5,000 characters."))
+        raise Invalid("update_body", _l("Keep an update under 5,000 characters."))
     if stage and stage not in STAGES:
-        raise Invalid("stage", _l("Choose a stage from the list."))
+        raise Invalid("update_stage", _l("Choose a stage from the list."))
     if len(uploads) > MAX_PHOTOS_PER_UPDATE:
         raise Invalid(
             "photos", _l("Add at most %(n)s photos to an update.", n=MAX_PHOTOS_PER_UPDATE)

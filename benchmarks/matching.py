@@ -1,0 +1,184 @@
+"""Needs near you (`make bench-matching`, issue #13's goal): /me/matches on the bench database
+at 1,000,000 items, with 100,000 offers giving skills and a fifth of projects and ideas (about
+150,000) needing one to three of 40 skills, at 32 connections through gunicorn as in
+production, logged in. Also the statement alone, one connection, to show where time goes.
+
+Results print and are written to benchmarks/results/<time>-matching.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import re
+import statistics
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import (  # noqa: E402 - after the path is set
+    APP_PORT,
+    CONNECTIONS,
+    RESULTS,
+    app_server,
+    prepare_data,
+    run,
+)
+
+SKILLS = [
+    "carpentry", "gardening", "painting", "cooking", "coding", "design", "teaching", "diy",
+    "translation", "first aid", "bike repair", "driving", "plumbing", "electrics", "photography",
+    "fundraising", "bookkeeping", "writing", "music", "sewing", "childcare", "befriending",
+    "marketing", "legal advice", "counselling", "sport coaching", "litter picking", "tree care",
+    "event planning", "baking", "knitting", "dance", "film making", "web design", "mentoring",
+    "languages", "data", "research", "welding", "upholstery",
+]  # fmt: skip
+EMAIL, PASSWORD = "matching-bench@example.org", "a-long-benchmark-passphrase"
+
+# One to three skills per row, chosen from its id so every run is the same.
+PICK = (
+    "ARRAY(SELECT (CAST(:skills AS text[]))[1 + ((id * k * 7919) % 40)]"
+    " FROM generate_series(1, 1 + id % 3) k)"
+)
+
+
+def give_skills(engine) -> dict:
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        needs = conn.execute(
+            text(
+                f"UPDATE initiatives SET skills_needed = {PICK} WHERE kind IN ('project', 'idea')"
+                " AND id % 5 = 0 AND skills_needed = '{}'"
+            ),
+            {"skills": SKILLS},
+        ).rowcount
+        offers = conn.execute(
+            text(
+                f"UPDATE initiatives SET skills = {PICK} WHERE id IN (SELECT id FROM initiatives"
+                " WHERE kind = 'offer' ORDER BY id LIMIT 100000) AND skills = '{}'"
+            ),
+            {"skills": SKILLS},
+        ).rowcount
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE initiatives"))
+        counts = conn.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE skills_needed <> '{}'),"
+                " count(*) FILTER (WHERE kind = 'offer' AND skills <> '{}') FROM initiatives"
+            )
+        ).one()
+    return {"set_now": [needs, offers], "needing": counts[0], "offering": counts[1]}
+
+
+def the_person(session) -> int:
+    from sqlalchemy import text
+    from werkzeug.security import generate_password_hash
+
+    ward = session.scalar(text("SELECT id FROM wards WHERE slug = 'brixton-acre-lane'"))
+    user_id = session.scalar(
+        text(
+            "INSERT INTO users (email, display_name, password_hash, skills, home_ward_id,"
+            " email_confirmed_at) VALUES (:e, 'Bench', :h, :s, :w, now())"
+            " ON CONFLICT ((lower(email))) DO UPDATE SET password_hash = EXCLUDED.password_hash"
+            " RETURNING id"
+        ),
+        {
+            "e": EMAIL,
+            "h": generate_password_hash(PASSWORD),
+            "s": ["carpentry", "gardening", "cooking"],
+            "w": ward,
+        },
+    )
+    session.commit()
+    return user_id
+
+
+def log_in(base: str) -> str:
+    """A session cookie from logging in through the site's own form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
+    form = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    opener.open(f"{base}/login", data=form.encode())
+    cookies = {c.name: c.value for c in jar}
+    if "session" not in cookies:
+        raise RuntimeError("could not log in to the bench server")
+    return f"session={cookies['session']}"
+
+
+def wrk_logged_in(url: str, cookie: str, seconds: int) -> dict:
+    out = run(
+        [
+            "wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s",
+            "-H", f"Cookie: {cookie}", "-s", str(ROOT / "benchmarks" / "report.lua"), url,
+        ]
+    )  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def statement_alone(app, user_id: int, within: int, repeats: int = 200) -> dict:
+    from civicmap.extensions import db
+    from civicmap.models import User
+    from civicmap.services import matching
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        origin = matching.origin_for(db.session, user, "ward")
+        times, found = [], 0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            found = len(matching.needs_near(db.session, origin, within))
+            times.append((time.perf_counter() - started) * 1000)
+        db.session.remove()
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(len(times) * 0.95)], 2),
+        "matches": found,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+
+    from civicmap.extensions import db
+
+    prepared = prepare_data(args.items)
+    app = prepared["app"]
+    with app.app_context():
+        skills = give_skills(db.engine)
+        user_id = the_person(db.session)
+        db.session.remove()
+        db.engine.dispose()
+    result = {"items": args.items, "skills": skills, "connections": CONNECTIONS}
+    for within in (2000, 5000):
+        result[f"statement_{within}m"] = statement_alone(app, user_id, within)
+    base = f"http://127.0.0.1:{APP_PORT}"
+    with app_server():
+        cookie = log_in(base)
+        for within in (2000, 5000):
+            url = f"{base}/me/matches?source=ward&within={within}"
+            result[f"page_{within}m"] = wrk_logged_in(url, cookie, args.seconds)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{stamp}-matching.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
