@@ -44,7 +44,7 @@ EMAIL, PASSWORD = "matching-bench@example.org", "a-long-benchmark-passphrase"
 
 # One to three skills per row, chosen from its id so every run is the same.
 PICK = (
-    "ARRAY(SELECT (CAST(:skills AS text[]))[1 + ((id * k * 7919) % 40)]"
+    "ARRAY(SELECT (CAST(:skills AS text[]))[1 + ((id::bigint * k * 7919) % 40)]"
     " FROM generate_series(1, 1 + id % 3) k)"
 )
 

@@ -141,16 +141,17 @@ def near_point_sql(column: str) -> str:
     """SQL: `column` lies within %(within)s metres of the point %(lat)s/%(lon)s. A box around the
     point first (the column's GiST index serves it), then the exact distance on the spheroid."""
     return (
-        f"{column} && ST_Expand({POINT_SQL}, %(degrees)s)"
+        f"{column} && ST_Expand({POINT_SQL}, %(dx)s, %(dy)s)"
         f" AND ST_DWithin(geography({column}), geography({POINT_SQL}), %(within)s)"
     )
 
 
 def near_params(point: Point, within_m: float) -> dict[str, float]:
-    """The bound parameters of near_point_sql: a degree of longitude is the shorter one here,
-    so a box of that many degrees each way holds the whole circle."""
-    degrees = within_m / (111_320 * math.cos(math.radians(point.y)))
-    return {"lat": point.y, "lon": point.x, "within": within_m, "degrees": degrees}
+    """The bound parameters of near_point_sql: the box around the circle, in degrees of
+    longitude (dx, shorter away from the equator) and of latitude (dy), with 1% to spare."""
+    dy = within_m * 1.01 / 111_000
+    dx = dy / math.cos(math.radians(point.y))
+    return {"lat": point.y, "lon": point.x, "within": within_m, "dx": dx, "dy": dy}
 
 
 # The distances a person can choose for "near me" (following a skill, matching needs).

@@ -82,7 +82,10 @@ class Initiative(db.Model):
             "ix_initiatives_skills_needed",
             "skills_needed",
             postgresql_using="gin",
-            postgresql_where=text("NOT hidden AND skills_needed <> '{}'"),
+            postgresql_where=text(
+                "NOT hidden AND skills_needed <> '{}' AND kind IN ('project', 'idea')"
+                " AND status IN ('idea', 'planning', 'active', 'open')"
+            ),
         ),
         CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),

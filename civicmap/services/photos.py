@@ -146,7 +146,11 @@ def _write(prepared: Prepared) -> None:
 @event.listens_for(Session, "after_commit")
 def _store_committed(session: Session) -> None:
     for prepared in session.info.pop("photos_to_store", []):
-        _write(prepared)
+        try:
+            _write(prepared)
+        except OSError:
+            # The row is committed; its file is not: the photo answers 404 until replaced.
+            current_app.logger.exception("photo %s could not be stored", prepared.key)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -71,12 +71,13 @@ def upgrade():
         sa.Column("id", sa.Integer, primary_key=True),
         # The name its files are stored under: random, so no photo's address can be guessed.
         sa.Column("key", sa.String(32), nullable=False, unique=True),
-        sa.Column(
-            "initiative_id", sa.Integer, sa.ForeignKey("initiatives.id", ondelete="CASCADE")
-        ),
+        sa.Column("initiative_id", sa.Integer, sa.ForeignKey("initiatives.id", ondelete="CASCADE")),
         sa.Column("update_id", sa.Integer, sa.ForeignKey("updates.id", ondelete="CASCADE")),
         sa.Column(
-            "uploaded_by", sa.Integer, sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+            "uploaded_by",
+            sa.Integer,
+            sa.ForeignKey("users.id", ondelete="RESTRICT"),
+            nullable=False,
         ),
         sa.Column("alt", sa.String(300), nullable=False),
         sa.Column("width", sa.Integer, nullable=False),
