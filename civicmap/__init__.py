@@ -152,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from civicmap.areas.views import bp as areas_bp
     from civicmap.auth.views import bp as auth_bp
     from civicmap.engagement.views import bp as engagement_bp
+    from civicmap.events.views import bp as events_bp
     from civicmap.extensions import csrf
     from civicmap.health.views import bp as health_bp
     from civicmap.initiatives.views import bp as initiatives_bp
@@ -177,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
         initiatives_bp,
         engagement_bp,
         progress_bp,
+        events_bp,
         moderation_bp,
         notifications_bp,
         officers_bp,

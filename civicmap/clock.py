@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,9 +22,25 @@ def from_local(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=local_zone())
 
 
+def end_of(period: str, now: datetime | None = None) -> datetime:
+    """The end of this "week" (Sunday midnight) or "month" (its last midnight), local time."""
+    today = local(now or datetime.now(local_zone())).date()
+    if period == "week":
+        last = today + timedelta(days=6 - today.weekday())
+    else:
+        following = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        last = following - timedelta(days=1)
+    return from_local(last + timedelta(days=1), time(0, 0))
+
+
 def local_time(moment: datetime) -> str:
     """A moment as people there read it, in their language: "Saturday 12 December 2026, 10:30"."""
     return format_datetime(moment, "EEEE d MMMM y, HH:mm")
+
+
+def short_clock(moment: datetime) -> str:
+    """ "20:00", local time."""
+    return format_datetime(moment, "HH:mm")
 
 
 def long_date(day: date | datetime) -> str:

@@ -36,6 +36,7 @@ class Filters:
     status: str | None = None
     q: str | None = None  # words to search for
     skill: str | None = None  # offered or needed (tidied here, its synonym resolved in SQL)
+    when: str | None = None  # "week" or "month": events (and proposals) happening this week/month
     since: datetime | None = None  # updated at or after
     until: datetime | None = None  # updated at or before
 
@@ -73,17 +74,19 @@ class Scope:
     arguments: tuple[str, ...]
 
 
+WHEN = ("week", "month")
 ITEM_STATUSES = tuple(dict.fromkeys(s for statuses in STATUSES.values() for s in statuses))
 ITEM_ARGUMENTS = ("bbox", "ward", "category", "status", "q", "skill", "datetime")
 
-MAP = Scope(LAYERS, ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS))
-EXPORT = Scope(tuple(KINDS), ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS))
+MAP = Scope(LAYERS, ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS, "when"))
+EXPORT = Scope(tuple(KINDS), ITEM_STATUSES, ("kind", *ITEM_ARGUMENTS, "when"))
 API_ARGUMENTS = (*ITEM_ARGUMENTS, "updated_since")
 COLLECTIONS = {
     "projects": Scope(("project",), tuple(STATUSES["project"]), API_ARGUMENTS),
     "ideas": Scope(("idea",), tuple(STATUSES["idea"]), API_ARGUMENTS),
     "offers": Scope(("offer",), tuple(STATUSES["offer"]), API_ARGUMENTS),
-    "proposals": Scope(("proposal",), tuple(PROPOSAL_STATUSES), API_ARGUMENTS),
+    "events": Scope(("event",), tuple(STATUSES["event"]), (*API_ARGUMENTS, "when")),
+    "proposals": Scope(("proposal",), tuple(PROPOSAL_STATUSES), (*API_ARGUMENTS, "when")),
     "wards": Scope((), (), ("bbox", "ward")),
 }
 
@@ -206,6 +209,13 @@ ARGUMENTS = {
             " 'handy person' finds 'diy'.",
             _skill,
             lambda scope: {"type": "string", "maxLength": 40, "examples": ["carpentry"]},
+        ),
+        Argument(
+            "when",
+            "Only what happens this week (to Sunday night) or this month (to its last night),"
+            " local time, and has not ended: events, and proposals with a time.",
+            _choice("when", lambda scope: WHEN, _l("when must be 'week' or 'month'.")),
+            lambda scope: {"type": "string", "enum": list(WHEN)},
         ),
         Argument(
             "datetime",

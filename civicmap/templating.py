@@ -27,6 +27,7 @@ def context_processor() -> dict:
         "long_date": clock.long_date,
         "short_date": clock.short_date,
         "short_time": clock.short_time,
+        "short_clock": clock.short_clock,
         "responses_shown": as_shown,
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,

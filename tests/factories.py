@@ -8,9 +8,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Idea, Initiative, Offer, Project, User
+from civicmap.models import Event, Idea, Initiative, Offer, Project, User
 
-CLASSES = {"project": Project, "idea": Idea, "offer": Offer}
+CLASSES = {"project": Project, "idea": Idea, "offer": Offer, "event": Event}
 
 _n = itertools.count(1)
 
@@ -40,6 +40,7 @@ def make_initiative(session: Session, kind: str = "project", at=BRIXTON_STATION,
         "project": {"status": "active"},
         "idea": {"status": "open"},
         "offer": {"status": "available", "offer_type": "skills"},
+        "event": {"status": "scheduled"},
     }[kind]
     item = CLASSES[kind](
         title=values.pop("title", f"A {kind} {next(_n)}"),

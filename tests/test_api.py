@@ -158,6 +158,8 @@ def test_the_openapi_document_is_3_1_and_lists_every_endpoint(visitor, session):
     assert set(doc["paths"]) == {
         "/projects",
         "/projects/{item_id}",
+        "/events",
+        "/events/{item_id}",
         "/ideas",
         "/ideas/{item_id}",
         "/offers",

@@ -22,7 +22,7 @@ def test_landing_conformance_and_collections(client, session):
     conforms = client.get("/ogc/conformance").get_json()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conforms
     ids = [c["id"] for c in client.get("/ogc/collections").get_json()["collections"]]
-    assert ids == ["projects", "ideas", "offers", "proposals", "wards"]
+    assert ids == ["projects", "ideas", "offers", "events", "proposals", "wards"]
     assert client.get("/ogc/collections/nothing").status_code == 404
 
 

@@ -1,4 +1,4 @@
-"""/api/v1/projects, /ideas, /offers: pages of items and single items."""
+"""/api/v1/projects, /ideas, /offers, /events: pages of items and single items."""
 
 from civicmap.api import bp
 from civicmap.api.registry import collection_routes
@@ -7,7 +7,7 @@ from civicmap.services import features
 
 ITEM_ID = ("item_id", "id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 
-for name in ("projects", "ideas", "offers"):
+for name in ("projects", "ideas", "offers", "events"):
     collection_routes(
         bp,
         name,

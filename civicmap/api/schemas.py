@@ -49,7 +49,7 @@ class CouncilResponse(BaseModel):
 
 
 class ItemProperties(BaseModel):
-    kind: Literal["project", "idea", "offer"]
+    kind: Literal["project", "idea", "offer", "event"]
     title: str
     summary: str | None
     description: str
@@ -67,6 +67,13 @@ class ItemProperties(BaseModel):
         None, description="What a project or idea asks for, in the same vocabulary."
     )
     availability: str | None = None
+    starts_at: datetime | None = Field(None, description="An event's start.")
+    ends_at: datetime | None = Field(None, description="An event's end.")
+    online_url: str | None = Field(None, description="Where an online event happens.")
+    capacity: int | None = Field(None, ge=1, description="An event's places; none: no limit.")
+    accessibility: str | None = Field(None, description="Step-free access, hearing loop...")
+    about_id: int | None = Field(None, description="The project or idea an event is about.")
+    going: int | None = Field(None, ge=0, description="How many are going (never who).")
     council_response: CouncilResponse | None = Field(
         None, description="The council's newest official response, if it has answered."
     )

@@ -9,7 +9,7 @@ from civicmap.errors import Invalid
 from civicmap.extensions import db
 from civicmap.filters import Filters
 from civicmap.geo import parse_point, point_of
-from civicmap.services import areas, browse, calendar, responses
+from civicmap.services import areas, browse, calendar, events, responses
 
 bp = Blueprint("areas", __name__)
 FEED_SIZE = 50
@@ -46,6 +46,7 @@ def ward(slug: str):
         activity=areas.recent_activity(session, ward.id),
         bbox=areas.ward_bbox(session, ward.id),
         council_responses=responses.in_ward(session, ward.id),
+        upcoming_events=events.upcoming(session, ward.id),
     )
 
 
@@ -64,7 +65,7 @@ def ward_feed(slug: str):
 
 @bp.get("/areas/<slug>/calendar.ics")
 def ward_calendar(slug: str):
-    """The ward's proposals with a time, for a calendar app to subscribe to."""
+    """The ward's events and proposals with a time, for a calendar app to subscribe to."""
     ward = areas.get_ward(db.session, slug)
     name = _("%(site)s: %(ward)s", site=current_app.config["SITE_NAME"], ward=ward.name)
     return calendar.as_response(

@@ -1,8 +1,18 @@
 """Forms for the three kinds of item; they share title, description, category and location."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civicmap.forms import BaseForm, HumanCheck, SkillsField, optional_int
 from civicmap.i18n import ITEM_LANGUAGES
@@ -113,4 +123,47 @@ class OfferForm(ItemForm):
     submit = SubmitField(_l("Make the offer"))
 
 
-FORMS = {"project": ProjectForm, "idea": IdeaForm, "offer": OfferForm}
+class EventForm(ItemForm):
+    starts_on = DateField(_l("Day"), validators=[Optional()])
+    start_time = TimeField(
+        _l("Starts at"), validators=[Optional()], description=_l("London time, for example 18:30.")
+    )
+    end_time = TimeField(_l("Ends at"), validators=[Optional()])
+    ends_on = DateField(
+        _l("Ends on another day (optional)"),
+        validators=[Optional()],
+        description=_l("Only if it goes on past midnight or over several days."),
+    )
+    online_url = URLField(
+        _l("Link to join online (optional)"),
+        validators=[
+            Optional(),
+            Length(max=300),
+            Regexp(
+                r"^https://[^\s]+\.[^\s]+$",
+                message=_l("Give a full web address starting with https://"),
+            ),
+        ],
+        description=_l("For an online or hybrid event. Only people who can see the page see it."),
+    )
+    capacity = IntegerField(
+        _l("Places (optional)"),
+        validators=[Optional(), NumberRange(1, 10000, message=_l("Give between 1 and 10,000."))],
+        description=_l("Leave empty if anyone can come. Past it, people join a waiting list."),
+    )
+    accessibility = TextAreaField(
+        _l("Accessibility"),
+        validators=[Length(max=500, message=_l("Keep it under 500 characters."))],
+        description=_l("For example: step-free access, hearing loop, seating, quiet room."),
+    )
+    about_id = HiddenField(filters=[optional_int])
+    ward = SelectField(
+        _l("Ward it is for"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l("Needed for an online event with no place on the map."),
+    )
+    submit = SubmitField(_l("Publish the event"))
+
+
+FORMS = {"project": ProjectForm, "idea": IdeaForm, "offer": OfferForm, "event": EventForm}

@@ -1,16 +1,21 @@
 """An item's page (project, idea or offer), with every form on it: the initiatives blueprint
 shows it, and the engagement blueprint shows it again with a refused form's errors."""
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 from flask import flash, redirect, render_template
 from flask_login import current_user
 
+from civicmap import clock
 from civicmap.engagement.forms import AppreciateForm, CommentForm, ProposalForm, VolunteerForm
+from civicmap.events.forms import AttendeesMessageForm
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
 from civicmap.initiatives.urls import item_url
 from civicmap.people.forms import MessageForm
 from civicmap.progress.forms import PhotoForm, UpdateForm
-from civicmap.services import engagement, matching, photos, progress, responses
+from civicmap.services import engagement, events, matching, photos, progress, responses
 from civicmap.services import initiatives as items
 
 
@@ -23,6 +28,7 @@ def render_item(item, status: int = 200, **forms):
     forms.setdefault("message_form", MessageForm(formdata=None))
     forms.setdefault("update_form", UpdateForm(formdata=None))
     forms.setdefault("photo_form", PhotoForm(formdata=None))
+    forms.setdefault("attendees_form", AttendeesMessageForm(formdata=None))
     if current_user.is_authenticated and current_user.is_officer:
         from civicmap.officers.forms import ResponseForm  # officers only: their form
 
@@ -35,7 +41,11 @@ def render_item(item, status: int = 200, **forms):
     context = {
         "offers_nearby": offers_that_could_help(item, proposals),
         "photos": photos.of_item(session, item.id),
-        "updates": progress.timeline(session, item.id) if item.kind == "project" else [],
+        "updates": progress.timeline(session, item.id)
+        if item.kind in progress.WITH_UPDATES
+        else [],
+        "event": event_facts(item) if item.kind == "event" else None,
+        "about_events": events.about(session, item.id) if item.kind in ("project", "idea") else [],
         "stages": progress.STAGES,
         "item": item,
         "appreciations": engagement.appreciations_of(session, item),
@@ -79,3 +89,46 @@ def act_on_item(item, form_name: str, form, action, done: str, anchor: str):
         flash(done, "success")
         return redirect(f"{item_url(item)}#{anchor}")
     return render_item(item, status=form_status(form), **{form_name: form})
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    going: int
+    waiting: int
+    over: bool
+    started: bool
+    several_days: bool
+    about: object
+    mine: object
+    my_place: int | None
+    attendees: list
+
+
+def event_facts(item) -> EventFacts:
+    """What an event's page says about places and the viewer's own answer; the list of who is
+    going only for its organiser."""
+    session = db.session
+    now = datetime.now(UTC)
+    mine = events.mine(session, current_user, item.id)
+    waiting = events.attendees(session, item.id) if mine and mine.status == "waiting" else []
+    organiser = current_user.is_authenticated and current_user.id == item.author_id
+    return EventFacts(
+        going=events.count(session, item.id, "going"),
+        waiting=events.count(session, item.id, "waiting"),
+        over=item.ends_at <= now,
+        started=item.starts_at <= now,
+        several_days=clock.local(item.starts_at).date() != clock.local(item.ends_at).date(),
+        about=items.get_public(session, item.about_id) if item.about_id else None,
+        mine=mine,
+        my_place=next(
+            (
+                n
+                for n, r in enumerate([w for w in waiting if w.status == "waiting"], 1)
+                if r.id == mine.id
+            ),
+            None,
+        )
+        if waiting
+        else None,
+        attendees=events.attendees(session, item.id) if organiser else [],
+    )

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civicmap import limits
+from civicmap import clock, limits
 from civicmap.access import AUTHOR, MODERATOR, SIGNED_IN, access
 from civicmap.extensions import db
 from civicmap.forms import form_status, submit
@@ -13,7 +13,7 @@ from civicmap.initiatives.forms import FORMS
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.limits import per_account
-from civicmap.services import areas
+from civicmap.services import areas, events
 from civicmap.services import initiatives as items
 
 bp = Blueprint("initiatives", __name__)
@@ -21,15 +21,30 @@ bp = Blueprint("initiatives", __name__)
 
 def _form(kind: str, obj=None):
     form = FORMS[kind](obj=obj)
-    if kind == "offer":
+    if "ward" in form:
         form.ward.choices = [("", _("Choose a ward")), *areas.ward_choices(db.session)]
     return form
 
 
 def _placement(form) -> items.Placement:
     ward = form.ward.data if "ward" in form else None
+    event = {}
+    if "starts_on" in form:
+        event = {
+            "when": events.When(
+                form.starts_on.data, form.start_time.data, form.end_time.data, form.ends_on.data
+            ),
+            "event_fields": {
+                name: form[name].data
+                for name in ("online_url", "capacity", "accessibility", "about_id")
+            },
+        }
     return items.Placement(
-        lat=form.lat.data, lon=form.lon.data, ward_id=ward, postcode=form.postcode.data or ""
+        lat=form.lat.data,
+        lon=form.lon.data,
+        ward_id=ward,
+        postcode=form.postcode.data or "",
+        **event,
     )
 
 
@@ -44,6 +59,8 @@ def _fields(form) -> dict:
 def new(plural: str):
     kind = KIND_OF[plural]
     form = _form(kind)
+    if kind == "event" and request.method == "GET":
+        form.about_id.data = request.args.get("about", type=int)  # "organise an event for this"
     done, item = submit(
         form,
         lambda: items.create(
@@ -74,6 +91,7 @@ def edit(plural: str, item_id: int):
     form = _form(kind, obj=item)
     if request.method == "GET":
         _fill_location(form, item)
+        _fill_event(form, item)
     done, _item = submit(
         form,
         lambda: items.update(
@@ -139,6 +157,16 @@ def _fill_location(form, item) -> None:
     point = point_of(item.location)
     if point is not None:
         form.lat.data, form.lon.data = f"{point.y:.6f}", f"{point.x:.6f}"
+
+
+def _fill_event(form, item) -> None:
+    if item.kind != "event":
+        return
+    starts, ends = clock.local(item.starts_at), clock.local(item.ends_at)
+    form.starts_on.data, form.start_time.data = starts.date(), starts.time()
+    form.end_time.data = ends.time()
+    form.ends_on.data = ends.date() if ends.date() != starts.date() else None
+    form.ward.data = item.ward_id
 
 
 def _area() -> str:

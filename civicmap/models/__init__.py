@@ -2,7 +2,7 @@
 
 from civicmap.models.areas import MapCell, Postcode, Ward, WardCount
 from civicmap.models.engagement import Appreciation, Comment, Proposal, Volunteering
-from civicmap.models.initiatives import Idea, Initiative, Offer, Project
+from civicmap.models.initiatives import Event, Idea, Initiative, Offer, Project, Rsvp
 from civicmap.models.messages import Message
 from civicmap.models.moderation import Block, ModerationEntry, Report
 from civicmap.models.notifications import (
@@ -20,6 +20,7 @@ __all__ = [
     "Appreciation",
     "Block",
     "Comment",
+    "Event",
     "Follow",
     "Idea",
     "Initiative",
@@ -35,6 +36,7 @@ __all__ = [
     "Project",
     "Proposal",
     "Report",
+    "Rsvp",
     "SkillSynonym",
     "TopicFollow",
     "Update",

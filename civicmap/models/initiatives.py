@@ -36,6 +36,7 @@ from civicmap.models.vocabulary import (
     HIDDEN_REASONS,
     KINDS,
     OFFER_TYPES,
+    RSVP_STATUSES,
     STATUSES,
     sql_in,
 )
@@ -87,7 +88,32 @@ class Initiative(db.Model):
                 " AND status IN ('idea', 'planning', 'active', 'open')"
             ),
         ),
-        CheckConstraint("kind = 'offer' OR location IS NOT NULL", name="ck_initiatives_located"),
+        CheckConstraint(
+            "kind IN ('offer', 'event') OR location IS NOT NULL", name="ck_initiatives_located"
+        ),
+        # Events (migration 0025): a start and an end; a place, a link online, or both.
+        CheckConstraint(
+            "(kind = 'event') = (starts_at IS NOT NULL AND ends_at IS NOT NULL)"
+            " AND (ends_at IS NULL OR ends_at > starts_at)",
+            name="ck_initiatives_event_times",
+        ),
+        CheckConstraint(
+            "kind = 'event' OR (online_url IS NULL AND capacity IS NULL"
+            " AND accessibility IS NULL AND about_id IS NULL)",
+            name="ck_initiatives_event_only",
+        ),
+        CheckConstraint(
+            "kind <> 'event' OR location IS NOT NULL OR online_url IS NOT NULL",
+            name="ck_initiatives_event_place",
+        ),
+        CheckConstraint("capacity BETWEEN 1 AND 10000", name="ck_initiatives_capacity"),
+        Index(
+            "ix_initiatives_events_upcoming",
+            "ends_at",
+            "starts_at",
+            postgresql_where=text("kind = 'event' AND NOT hidden"),
+        ),
+        Index("ix_initiatives_about", "about_id", postgresql_where=text("about_id IS NOT NULL")),
         CheckConstraint("kind = 'project' OR website IS NULL", name="ck_initiatives_website"),
         CheckConstraint("appreciation_count >= 0", name="ck_initiatives_appreciation_count"),
         CheckConstraint(
@@ -169,6 +195,13 @@ class Initiative(db.Model):
     source_id: Mapped[str | None] = mapped_column(String(120))
     # The language its own text is in (a BCP 47 tag), if its author said.
     language: Mapped[str | None] = mapped_column(String(10))
+    # Events only (migration 0025).
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    online_url: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[int | None] = mapped_column(Integer)  # None: no limit
+    accessibility: Mapped[str | None] = mapped_column(String(500))
+    about_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id", ondelete="SET NULL"))
 
     author: Mapped[User] = relationship(lazy="joined")
     ward: Mapped[Ward] = relationship(lazy="joined")
@@ -195,3 +228,30 @@ class Offer(Initiative):
     """Skills, time, space or equipment a person offers to the community."""
 
     __mapper_args__ = {"polymorphic_identity": "offer"}
+
+
+class Event(Initiative):
+    """A community meeting, workshop, forum or clean-up, at a place or online."""
+
+    __mapper_args__ = {"polymorphic_identity": "event"}
+
+
+class Rsvp(db.Model):
+    """A person going to an event, or waiting for a place (the capacity is kept by the
+    database: migration 0025's triggers)."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_rsvps_once_per_person"),
+        CheckConstraint(f"status IN {sql_in(RSVP_STATUSES)}", name="ck_rsvps_status"),
+        Index("ix_rsvps_event", "event_id", "status", "created_at"),
+        Index("ix_rsvps_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), server_default="going")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    user: Mapped[User] = relationship(lazy="joined")

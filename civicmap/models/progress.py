@@ -37,7 +37,7 @@ class Update(db.Model):
             name="fk_updates_initiative",
             ondelete="CASCADE",
         ),
-        CheckConstraint("initiative_kind = 'project'", name="ck_updates_target"),
+        CheckConstraint("initiative_kind IN ('project', 'event')", name="ck_updates_target"),
         CheckConstraint(
             "char_length(btrim(body)) BETWEEN 1 AND 5000", name="ck_updates_body_length"
         ),

@@ -17,12 +17,18 @@ CATEGORIES = {
     "other": _l("Other"),
 }
 
-KINDS = {"project": _l("Project"), "idea": _l("Idea"), "offer": _l("Offer")}
+KINDS = {"project": _l("Project"), "idea": _l("Idea"), "offer": _l("Offer"), "event": _l("Event")}
 # What the map shows: the three kinds of item, and open proposals.
 LAYERS = (*KINDS, "proposal")
 # Each kind's name in URLs and collections (/projects/12, /api/v1/proposals); the page hands
 # this table to the map's JavaScript, so it is written once.
-PLURALS = {"project": "projects", "idea": "ideas", "offer": "offers", "proposal": "proposals"}
+PLURALS = {
+    "project": "projects",
+    "idea": "ideas",
+    "offer": "offers",
+    "event": "events",
+    "proposal": "proposals",
+}
 ITEM_KIND_OF = {PLURALS[kind]: kind for kind in KINDS}  # "projects" -> "project"
 
 STATUSES = {
@@ -40,6 +46,7 @@ STATUSES = {
         "closed": _l("Closed"),
     },
     "offer": {"available": _l("Available"), "paused": _l("Paused")},
+    "event": {"scheduled": _l("Scheduled"), "cancelled": _l("Cancelled")},
 }
 
 OFFER_TYPES = {
@@ -54,6 +61,12 @@ PROPOSAL_STATUSES = {
     "full": _l("Full"),
     "done": _l("Done"),
     "withdrawn": _l("Withdrawn"),
+}
+
+RSVP_STATUSES = {
+    "going": _l("Going"),
+    "waiting": _l("On the waiting list"),
+    "cancelled": _l("Not going"),
 }
 
 VOLUNTEERING_STATUSES = {

@@ -33,6 +33,8 @@ SAYINGS = {
         "%(who)s withdrew the action on %(what)s you signed up for", who=who, what=what
     ),
     "update": lambda who, what: _("%(who)s posted an update on %(what)s", who=who, what=what),
+    "event_place": lambda who, what: _("A place came free: you are going to %(what)s", what=what),
+    "event_cancelled": lambda who, what: _("%(who)s cancelled %(what)s", who=who, what=what),
     "response": lambda who, what: _("The council responded to %(what)s", what=what),
     "proposal_response": lambda who, what: _(
         "The council responded to a proposal on %(what)s", what=what

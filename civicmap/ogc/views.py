@@ -28,6 +28,7 @@ TITLES = {
     "projects": "Projects residents are working on",
     "ideas": "Ideas for improving the area, under discussion",
     "offers": "Skills and support people offer (points on a ~250 m grid)",
+    "events": "Community meetings, workshops and clean-ups: when, where or online, capacity",
     "proposals": "Actions people propose to take, with volunteer counts",
     "wards": "Ward boundaries",
 }

@@ -21,12 +21,12 @@ bp = Blueprint("progress", __name__)
 UPLOADS = {"progress.post_update", "progress.add_photo"}
 
 
-@bp.post("/projects/<id:item_id>/updates")
+@bp.post("/<any(projects, events):plural>/<id:item_id>/updates")
 @access(AUTHOR)
 @per_account(limits.ITEMS)
 @login_required
-def post_update(item_id: int):
-    item = items.get(db.session, "project", item_id, current_user)
+def post_update(plural: str, item_id: int):
+    item = items.get(db.session, KIND_OF[plural], item_id, current_user)
     items.require_author(item, current_user)  # before the form is judged: others get a 403
     form = UpdateForm()
     return act_on_item(
@@ -41,7 +41,7 @@ def post_update(item_id: int):
             form.update_stage.data,
             form.uploads(),
         ),
-        _("Your update is posted; the people following this project will hear of it."),
+        _("Your update is posted; the people following it will hear of it."),
         "progress",
     )
 

@@ -1,5 +1,5 @@
-"""Proposals with a time, as iCalendar (RFC 5545, built with the icalendar library): one
-proposal's file, a ward's upcoming ones, and what a person takes part in.
+"""Events, and proposals with a time, as iCalendar (RFC 5545, built with the icalendar library):
+one file each, a ward's upcoming ones, and what a person takes part in or goes to.
 
 Only what the item page shows anyway goes in: no hidden proposals, no names of volunteers.
 """
@@ -15,21 +15,47 @@ from sqlalchemy.orm import Session
 
 from civicmap.geo import point_of
 from civicmap.initiatives.urls import item_url
-from civicmap.models import Initiative, Proposal, Volunteering
+from civicmap.models import Initiative, Proposal, Rsvp, Volunteering
 
 SHOWN = 500  # events in one feed at most: the next ones first
 
 
-def calendar(name: str, rows: list[tuple[Proposal, Initiative]]) -> bytes:
+def calendar(name: str, rows: list) -> bytes:
+    """rows: (proposal, its item) pairs and events (items of kind "event"), in any mix."""
     cal = Calendar()
     cal.add("prodid", "-//civicmap//proposals//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", current_app.config["TIMEZONE"])
-    for proposal, item in rows:
-        cal.add_component(_event(proposal, item))
+    for row in rows:
+        cal.add_component(_event_entry(row) if isinstance(row, Initiative) else _event(*row))
     return cal.to_ical()
+
+
+def _event_entry(item: Initiative) -> Event:
+    link = item_url(item, _external=True)
+    host = current_app.config["BASE_URL"].split("://")[-1].split("/")[0]
+    entry = Event()
+    entry.add("uid", f"event-{item.id}@{host}")
+    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("last-modified", item.updated_at)
+    entry.add("dtstart", item.starts_at.astimezone(UTC))
+    entry.add("dtend", item.ends_at.astimezone(UTC))
+    entry.add("summary", item.title)
+    notes = [item.description]
+    if item.accessibility:
+        notes.append(item.accessibility)
+    if item.online_url:
+        notes.append(item.online_url)
+    entry.add("description", "\n\n".join([*notes, link]))
+    entry.add("url", link)
+    entry.add("location", item.online_url if item.location is None else item.ward.name)
+    point = point_of(item.location)
+    if point is not None:
+        entry.add("geo", (point.y, point.x))
+    entry.add("status", "CANCELLED" if item.status == "cancelled" else "CONFIRMED")
+    return entry
 
 
 def _event(proposal: Proposal, item: Initiative) -> Event:
@@ -81,19 +107,38 @@ def one(proposal: Proposal, item: Initiative) -> bytes:
     return calendar(item.title, [(proposal, item)])
 
 
-def upcoming_in_ward(session: Session, ward_id: int) -> list[tuple[Proposal, Initiative]]:
-    """The ward's proposals that have not ended (a withdrawn one stays, as cancelled, so
+def one_event(event: Initiative) -> bytes:
+    return calendar(event.title, [event])
+
+
+def _events(session: Session, *conditions) -> list[Initiative]:
+    query = select(Initiative).where(
+        Initiative.kind == "event", Initiative.hidden.is_(False), *conditions
+    )
+    return list(session.scalars(query.order_by(Initiative.starts_at, Initiative.id).limit(SHOWN)))
+
+
+def _soonest(rows: list) -> list:
+    return sorted(rows, key=lambda r: r.starts_at if isinstance(r, Initiative) else r[0].starts_at)[
+        :SHOWN
+    ]
+
+
+def upcoming_in_ward(session: Session, ward_id: int) -> list:
+    """The ward's proposals and events that have not ended (a withdrawn or cancelled one stays, so
     calendars that had it learn so)."""
     query = select(Proposal, Initiative).where(
         Initiative.ward_id == ward_id,
         Proposal.starts_at + func.make_interval(0, 0, 0, 0, 0, Proposal.duration_minutes)
         > func.now(),
     )
-    return _rows(session, _public(query))
+    events = _events(session, Initiative.ward_id == ward_id, Initiative.ends_at > func.now())
+    return _soonest(_rows(session, _public(query)) + events)
 
 
-def taking_part(session: Session, user_id: int) -> list[tuple[Proposal, Initiative]]:
-    """What a person proposed or volunteers for (or waits for a place on), from a week ago."""
+def taking_part(session: Session, user_id: int) -> list:
+    """What a person proposed or volunteers for, and events they organise or go to (or wait
+    for a place at), from a week ago."""
     helping = select(Volunteering.proposal_id).where(
         Volunteering.user_id == user_id, Volunteering.status.in_(("active", "waiting"))
     )
@@ -101,7 +146,15 @@ def taking_part(session: Session, user_id: int) -> list[tuple[Proposal, Initiati
         or_(Proposal.author_id == user_id, Proposal.id.in_(helping)),
         Proposal.starts_at > func.now() - timedelta(days=7),
     )
-    return _rows(session, _public(query))
+    going = select(Rsvp.event_id).where(
+        Rsvp.user_id == user_id, Rsvp.status.in_(("going", "waiting"))
+    )
+    events = _events(
+        session,
+        or_(Initiative.author_id == user_id, Initiative.id.in_(going)),
+        Initiative.ends_at > func.now() - timedelta(days=7),
+    )
+    return _soonest(_rows(session, _public(query)) + events)
 
 
 def as_response(body: bytes, download_name: str | None = None) -> Response:

@@ -35,6 +35,9 @@ EXTRA = {
     " 'skills_needed', i.skills_needed",
     "idea": ", 'skills_needed', i.skills_needed",
     "offer": ", 'offer_type', i.offer_type, 'skills', i.skills, 'availability', i.availability",
+    "event": ", 'starts_at', i.starts_at, 'ends_at', i.ends_at, 'online_url', i.online_url,"
+    " 'capacity', i.capacity, 'accessibility', i.accessibility, 'about_id', i.about_id,"
+    " 'going', (SELECT count(*) FROM rsvps r WHERE r.event_id = i.id AND r.status = 'going')",
 }
 ITEM_FEATURE = (
     "json_build_object('type', 'Feature', 'id', i.id, 'geometry', "

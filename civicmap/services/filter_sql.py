@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civicmap import clock
 from civicmap.filters import Filters
 from civicmap.geo import ENVELOPE_SQL
 
@@ -24,6 +25,7 @@ class Subject:
     has_kind: bool
     public: str  # the condition for what the public may see
     skill: str  # the condition for ?skill=
+    when: str  # the condition for ?when= (happening before %(when_until)s, not yet ended)
 
 
 # The skill asked for, in the words of the synonyms table (migration 0023).
@@ -36,6 +38,7 @@ ITEMS = Subject(
     has_kind=True,
     public="NOT i.hidden",
     skill=f"(i.skills @> {SKILL} OR i.skills_needed @> {SKILL})",
+    when="i.kind = 'event' AND i.ends_at > now() AND i.starts_at < %(when_until)s",
 )
 PROPOSALS = Subject(
     status="p.status",
@@ -43,6 +46,8 @@ PROPOSALS = Subject(
     has_kind=False,
     public="NOT i.hidden AND NOT p.hidden",
     skill=f"p.skills_needed @> {SKILL}",
+    when="p.starts_at < %(when_until)s"
+    " AND p.starts_at + make_interval(mins => p.duration_minutes) > now()",
 )
 
 IN_BOX = f"i.public_location && {ENVELOPE_SQL}"
@@ -74,6 +79,9 @@ def where(f: Filters, subject: Subject = ITEMS, *, status: bool = True) -> tuple
     if f.skill:
         clauses.append(subject.skill)
         params["skill"] = f.skill
+    if f.when:
+        clauses.append(subject.when)
+        params["when_until"] = clock.end_of(f.when)
     if f.status and status:
         clauses.append(f"{subject.status} = %(status)s")
         params["status"] = f.status

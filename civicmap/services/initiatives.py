@@ -15,10 +15,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from civicmap.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from civicmap.geo import parse_point, to_db
 from civicmap.i18n import ITEM_LANGUAGES
-from civicmap.models import Idea, Initiative, Offer, Project, Proposal, User, Ward
-from civicmap.services import areas, notifications, skills
+from civicmap.models import Event, Idea, Initiative, Offer, Project, Proposal, User, Ward
+from civicmap.services import areas, events, notifications, skills
 
-CLASSES: dict[str, type[Initiative]] = {"project": Project, "idea": Idea, "offer": Offer}
+CLASSES: dict[str, type[Initiative]] = {
+    "project": Project,
+    "idea": Idea,
+    "offer": Offer,
+    "event": Event,
+}
 # The fields a person may set on each kind; anything else in the input is ignored.
 FIELDS = {
     "project": (
@@ -42,6 +47,8 @@ FIELDS = {
         "language",
         "skills",
     ),
+    # The event's own fields (times, capacity, link...) are set by services/events.py.
+    "event": ("title", "summary", "description", "category", "language"),
 }
 
 
@@ -51,6 +58,9 @@ class Placement:
 
     lat: Any = None
     lon: Any = None
+    # An event's times and own fields (only for events).
+    when: Any = None
+    event_fields: dict | None = None
     ward_id: int | None = None
     postcode: str = ""  # the middle of a postcode, when no point is given
 
@@ -68,6 +78,9 @@ def create(
         item.status = item.status or "planning"
     elif kind == "idea":
         item.status = "open"
+    elif kind == "event":
+        item.status = "scheduled"
+        events.apply(session, item, placement.when, placement.event_fields or {})
     else:
         item.status = item.status or "available"
     _place(session, item, placement)
@@ -108,12 +121,18 @@ def update(
         raise EditConflict(item)
     for key, value in _clean(session, item.kind, fields).items():
         setattr(item, key, value)
+    if item.kind == "event":
+        # Places are counted under the event's lock: a capacity below those going is refused.
+        session.execute(select(Initiative.id).where(Initiative.id == item.id).with_for_update())
+        events.apply(session, item, placement.when, placement.event_fields or {})
     _place(session, item, placement)
     try:
         _flush_placed(session, area)
     except StaleDataError:
         session.expire(item)
         raise EditConflict(item) from None
+    if item.kind == "event":
+        events.after_saved(session, item)
     return item
 
 
@@ -176,6 +195,12 @@ def get(session: Session, kind: str, item_id: int, viewer: User | None = None) -
     return item
 
 
+def get_public(session: Session, item_id: int) -> Initiative | None:
+    """An item anyone may see, or None."""
+    item = session.get(Initiative, item_id)
+    return item if item is not None and not item.hidden else None
+
+
 def project_from_idea(session: Session, idea_id: int) -> Initiative | None:
     """The project an idea became, if it did."""
     return session.scalar(
@@ -236,16 +261,18 @@ def _place(session: Session, item: Initiative, placement: Placement) -> None:
             )
         item.location = found.location
         item.ward_id = placement.ward_id
-    elif item.kind == "offer" and placement.ward_id:
+    elif (item.kind == "offer" or (item.kind == "event" and item.online_url)) and placement.ward_id:
         item.location = None
         item.ward_id = placement.ward_id
     elif item.location is None:
-        field = "ward" if item.kind == "offer" else "location"
-        message = (
-            _l("Choose the ward you can help in, or a point on the map.")
-            if item.kind == "offer"
-            else _l("Choose a location: click the map, or give a latitude and longitude.")
-        )
+        field = "ward" if item.kind in ("offer", "event") else "location"
+        message = {
+            "offer": _l("Choose the ward you can help in, or a point on the map."),
+            "event": _l(
+                "Choose where it happens on the map, or give its link online and the ward it"
+                " is for."
+            ),
+        }.get(item.kind, _l("Choose a location: click the map, or give a latitude and longitude."))
         raise Invalid(field, message)
 
 

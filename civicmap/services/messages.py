@@ -41,6 +41,13 @@ def to_volunteer(
     return _send(session, sender, recipient_id, body, proposal_id=proposal.id)
 
 
+def send_about_item(
+    session: Session, sender: User, recipient_id: int, body: str, item: Initiative
+) -> Message:
+    """A message about an item (an event's organiser to the people going)."""
+    return _send(session, sender, recipient_id, body, initiative_id=item.id)
+
+
 def reply(session: Session, sender: User, message_id: int, body: str) -> Message:
     """Answer a message you received."""
     original = session.get(Message, message_id)

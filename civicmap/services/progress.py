@@ -4,6 +4,8 @@ leaves nothing half-saved; files are stored when the rows commit (services/photo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,8 @@ from civicmap.models.vocabulary import STATUSES
 from civicmap.services import notifications, photos
 
 STAGES = tuple(STATUSES["project"])  # idea -> planning -> doing -> done -> reviewed
+# A project's progress; an event's "what happened and what was decided", once it has begun.
+WITH_UPDATES = ("project", "event")
 MAX_PHOTOS_PER_ITEM = 12
 
 
@@ -34,6 +38,10 @@ def post_update(
         raise Invalid("update_body", _l("Say what happened."))
     if len(body) > 5000:
         raise Invalid("update_body", _l("Keep an update under 5,000 characters."))
+    if item.kind == "event" and item.starts_at > datetime.now(UTC):
+        raise Invalid("update_body", _l("Say what happened once the event has begun."))
+    if item.kind != "project":
+        stage = None  # only projects have stages
     if stage and stage not in STAGES:
         raise Invalid("update_stage", _l("Choose a stage from the list."))
     if len(uploads) > MAX_PHOTOS_PER_UPDATE:
@@ -90,8 +98,8 @@ def timeline(session: Session, item_id: int) -> list[Update]:
 
 
 def _require_author_of_project(item: Initiative, user: User) -> None:
-    if item.kind != "project":
-        raise Invalid(None, _l("Only projects have updates."))
+    if item.kind not in WITH_UPDATES:
+        raise Invalid(None, _l("Only projects and events have updates."))
     if item.author_id != user.id:
         raise Forbidden(_l("Only its author can change this."))
     if item.hidden:

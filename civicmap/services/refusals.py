@@ -24,6 +24,9 @@ BY_CONSTRAINT: dict[str, Callable[[], CivicmapError]] = {
     "uq_reports_once_per_person": lambda: Conflict(
         _l("You have reported this already. A moderator will look at it.")
     ),
+    "uq_rsvps_once_per_person": lambda: Conflict(
+        _l("You have already said you are going, or are on the waiting list.")
+    ),
     "uq_initiatives_one_project_per_idea": lambda: Conflict(
         _l("This idea has already become a project.")
     ),
@@ -34,6 +37,7 @@ BY_SQLSTATE: dict[str, Callable[[], CivicmapError]] = {
     "CM003": lambda: Conflict(
         _l("This proposal already has all the volunteers it needs, or is no longer open.")
     ),
+    "CM004": lambda: Conflict(_l("This event is full or no longer open.")),
     "23505": lambda: Conflict(_l("That has already been done.")),
     "23503": lambda: Invalid(
         None, _l("Something you chose no longer exists. Please choose again.")

@@ -12,7 +12,7 @@
   // Each kind's page, "/projects/{id}": from the server's routes, as are the kinds themselves.
   const ITEM_URLS = JSON.parse(el.dataset.itemUrls || "{}");
   const KINDS = Object.keys(ITEM_URLS);
-  const LETTER = { project: "P", idea: "I", offer: "O", proposal: "A" };
+  const LETTER = { project: "P", idea: "I", offer: "O", event: "E", proposal: "A" };
 
   const params = new URLSearchParams(location.search);
   // Where "near me" is (the browser's location, or the postcode the server looked up).
@@ -83,7 +83,7 @@
     heading.className = "popup-title";
     heading.appendChild(link);
     box.append(kindLine, heading);
-    if (kind !== "offer") {
+    if (kind !== "offer" && kind !== "event") {
       const count = document.createElement("p");
       count.textContent = `${appreciations} ${labels.appreciations || ""}`;
       box.appendChild(count);
@@ -104,7 +104,7 @@
   function filterParams() {
     const p = new URLSearchParams();
     if (form) {
-      ["q", "category", "status", "skill", "ward"].forEach((name) => {
+      ["q", "category", "status", "skill", "when", "ward"].forEach((name) => {
         const value = form.elements[name] && form.elements[name].value.trim();
         if (value) p.set(name, value);
       });
