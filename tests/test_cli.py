@@ -125,7 +125,7 @@ def test_demo_seed_fills_an_empty_database_once(cli, session):
     kinds = dict(
         session.execute(select(Initiative.kind, func.count()).group_by(Initiative.kind)).all()
     )
-    assert set(kinds) == {"project", "idea", "offer"}
+    assert set(kinds) == {"project", "idea", "offer", "event"}
     assert sum(kinds.values()) >= 150
     assert session.scalar(select(func.count(func.distinct(Initiative.ward_id)))) >= 20
     for table in ("appreciations", "comments", "proposals", "volunteerings"):

@@ -284,3 +284,19 @@ def test_offers_keep_skills_needed_empty(session):
             text("UPDATE initiatives SET skills_needed = '{x}' WHERE id = :i"), {"i": offer.id}
         )
     assert refused.value.orig.diag.constraint_name == "ck_initiatives_skills_needed_kind"
+
+
+def test_an_event_that_asks_for_a_skill_is_a_need_until_it_ends(session):
+    from datetime import UTC, datetime, timedelta
+
+    starts = datetime.now(UTC) + timedelta(days=1)
+    coming = make_initiative(
+        session, "event", at=NEAR, status="scheduled", starts_at=starts,
+        ends_at=starts + timedelta(hours=2), skills_needed=["carpentry"], title="Build day",
+    )  # fmt: skip
+    over = make_initiative(
+        session, "event", at=NEAR, status="scheduled", starts_at=starts - timedelta(days=3),
+        ends_at=starts - timedelta(days=2), skills_needed=["carpentry"], title="Last week",
+    )  # fmt: skip
+    found = [m.id for m in matching.needs_near(session, origin("carpentry"), 1000)]
+    assert coming.id in found and over.id not in found

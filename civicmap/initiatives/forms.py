@@ -123,7 +123,7 @@ class OfferForm(ItemForm):
     submit = SubmitField(_l("Make the offer"))
 
 
-class EventForm(ItemForm):
+class EventForm(NeedsSkills, ItemForm):
     starts_on = DateField(_l("Day"), validators=[Optional()])
     start_time = TimeField(
         _l("Starts at"), validators=[Optional()], description=_l("London time, for example 18:30.")

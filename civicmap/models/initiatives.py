@@ -84,8 +84,9 @@ class Initiative(db.Model):
             "skills_needed",
             postgresql_using="gin",
             postgresql_where=text(
-                "NOT hidden AND skills_needed <> '{}' AND kind IN ('project', 'idea')"
-                " AND status IN ('idea', 'planning', 'active', 'open')"
+                "NOT hidden AND skills_needed <> '{}' AND ((kind IN ('project', 'idea')"
+                " AND status IN ('idea', 'planning', 'active', 'open'))"
+                " OR (kind = 'event' AND status = 'scheduled'))"
             ),
         ),
         CheckConstraint(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from civicmap import clock
 from civicmap.errors import Invalid
 from civicmap.models import (
     Appreciation,
@@ -132,7 +134,46 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, int] | None:
     users = _demo_people(session, wards)
     items = _demo_items(session, rng, users, seed)
     counts = _demo_engagement(session, rng, users, [i for i in items if i.kind != "offer"])
-    return {"users": len(users), "items": len(items), **counts}
+    events = _demo_events(session, users, [i for i in items if i.kind == "project"])
+    return {"users": len(users), "items": len(items), "events": events, **counts}
+
+
+# What demo projects and ideas ask for, in turn (the same words offers use).
+NEEDS = [["gardening"], ["carpentry", "diy"], [], ["design"], ["cooking"], ["teaching"], []]
+EVENTS = [
+    ("Planning meeting: {title}", "Come and help plan the next steps. Tea and biscuits.", 18),
+    ("Work day: {title}", "Bring gloves and old clothes; tools provided.", 10),
+]
+
+
+def _demo_events(session: Session, users: list[int], projects) -> int:
+    """An event about every fourth project, in the coming fortnight at its place (after every
+    other item, so the demo's item numbers stay as they were)."""
+    today = datetime.now(UTC).date()
+    rows = []
+    for n, project in enumerate(projects[::4]):
+        item = session.get(Initiative, project.id)
+        title, description, hour = EVENTS[n % len(EVENTS)]
+        starts = clock.from_local(today + timedelta(days=2 + n % 14), time_of_day(hour, 0))
+        rows.append(
+            {
+                "kind": "event",
+                "title": title.format(title=item.title)[:120],
+                "description": description,
+                "category": item.category,
+                "status": "scheduled",
+                "author_id": item.author_id,
+                "location": item.location,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "capacity": 12 if n % 2 else None,
+                "accessibility": "Step-free access." if n % 2 else None,
+                "about_id": item.id,
+                "skills_needed": NEEDS[n % len(NEEDS)],
+            }
+        )
+    session.execute(insert(Initiative), rows)
+    return len(rows)
 
 
 def _demo_people(session: Session, wards) -> list[int]:
@@ -175,6 +216,7 @@ def _demo_items(session: Session, rng: random.Random, users: list[int], seed: in
             "author_id": users[rng.randrange(len(users))],
             "location": f"SRID=4326;POINT({point.lon} {point.lat})",
             "skills": [],
+            "skills_needed": NEEDS[n % len(NEEDS)] if kind != "offer" else [],
         }
         row |= _demo_offer(n) if kind == "offer" else _demo_project_or_idea(rng, kind, point.name)
         rows.append(dict(_blank_initiative(), **row))

@@ -48,7 +48,7 @@ FIELDS = {
         "skills",
     ),
     # The event's own fields (times, capacity, link...) are set by services/events.py.
-    "event": ("title", "summary", "description", "category", "language"),
+    "event": ("title", "summary", "description", "category", "language", "skills_needed"),
 }
 
 

@@ -25,7 +25,13 @@ DEFAULT_DISTANCE = 2000
 OFFERS_NEAR_METRES = 2000  # "offers that could help" look this far from the item
 LIMIT = 30
 
-OPEN_ITEM = "i.kind IN ('project', 'idea') AND i.status IN ('idea', 'planning', 'active', 'open')"
+# The partial GIN index's own condition (migration 0025), so the planner reads it alone; an
+# event is a need until it ends.
+OPEN_ITEM = (
+    "((i.kind IN ('project', 'idea') AND i.status IN ('idea', 'planning', 'active', 'open'))"
+    " OR (i.kind = 'event' AND i.status = 'scheduled'))"
+    " AND (i.ends_at IS NULL OR i.ends_at > now())"
+)
 # A need is a project or idea still under way, or an open proposal on one. Every fitting need
 # in the circle is ranked (measured in benchmarks/matching.py: the GIN index's candidates are
 # fetched and sorted; walking the GiST index nearest first was slower, as only a few rows in a

@@ -92,8 +92,32 @@ END $do$;
     )
 
 
+# Events can ask for skills too: the open needs' index takes in scheduled events.
+NEEDS_OLD = (
+    "NOT hidden AND skills_needed <> '{}' AND kind IN ('project', 'idea')"
+    " AND status IN ('idea', 'planning', 'active', 'open')"
+)
+NEEDS_NEW = (
+    "NOT hidden AND skills_needed <> '{}' AND ((kind IN ('project', 'idea')"
+    " AND status IN ('idea', 'planning', 'active', 'open'))"
+    " OR (kind = 'event' AND status = 'scheduled'))"
+)
+
+
+def _needs_index(predicate: str) -> None:
+    op.drop_index("ix_initiatives_skills_needed", "initiatives")
+    op.create_index(
+        "ix_initiatives_skills_needed",
+        "initiatives",
+        ["skills_needed"],
+        postgresql_using="gin",
+        postgresql_where=sa.text(predicate),
+    )
+
+
 def upgrade():
     _rewrite_placing(PLACE_OLD, PLACE_NEW)
+    _needs_index(NEEDS_NEW)
     op.drop_constraint("ck_initiatives_kind", "initiatives")
     op.create_check_constraint(
         "ck_initiatives_kind", "initiatives", "kind IN ('project', 'idea', 'offer', 'event')"
@@ -160,6 +184,7 @@ def upgrade():
 
 def downgrade():
     _rewrite_placing(PLACE_NEW, PLACE_OLD)
+    _needs_index(NEEDS_OLD)
     op.execute("DELETE FROM updates WHERE initiative_kind = 'event'")
     op.drop_constraint("ck_updates_target", "updates")
     op.create_check_constraint("ck_updates_target", "updates", "initiative_kind = 'project'")

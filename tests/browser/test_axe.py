@@ -73,7 +73,10 @@ LOGGED_IN = [
     "/me/email",
     "/projects/new",
     "/offers/new",
+    "/events/new",
+    "/me/matches",
     "/moderation",
+    "/moderation/skills",
     "/moderation/log",
     "/report/item/1",
 ]
