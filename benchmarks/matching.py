@@ -42,10 +42,10 @@ SKILLS = [
 ]  # fmt: skip
 EMAIL, PASSWORD = "matching-bench@example.org", "a-long-benchmark-passphrase"
 
-# One to three skills per row, chosen from its id so every run is the same.
+# One to three skills per row, spread over all 40 by a hash of its id, so every run is the same.
 PICK = (
-    "ARRAY(SELECT (CAST(:skills AS text[]))[1 + ((id::bigint * k * 7919) % 40)]"
-    " FROM generate_series(1, 1 + id % 3) k)"
+    "ARRAY(SELECT DISTINCT (CAST(:skills AS text[]))[1 + ('x' || substr(md5(id || ':' || k), 1, 7))"
+    "::bit(28)::int % 40] FROM generate_series(1, 1 + id % 3) k)"
 )
 
 
@@ -57,14 +57,15 @@ def give_skills(engine) -> dict:
         needs = conn.execute(
             text(
                 f"UPDATE initiatives SET skills_needed = {PICK} WHERE kind IN ('project', 'idea')"
-                " AND id % 5 = 0 AND skills_needed = '{}'"
+                f" AND id % 5 = 0 AND skills_needed::text[] IS DISTINCT FROM {PICK}"
             ),
             {"skills": SKILLS},
         ).rowcount
         offers = conn.execute(
             text(
                 f"UPDATE initiatives SET skills = {PICK} WHERE id IN (SELECT id FROM initiatives"
-                " WHERE kind = 'offer' ORDER BY id LIMIT 100000) AND skills = '{}'"
+                " WHERE kind = 'offer' ORDER BY id LIMIT 100000)"
+                f" AND skills::text[] IS DISTINCT FROM {PICK}"
             ),
             {"skills": SKILLS},
         ).rowcount
@@ -148,6 +149,52 @@ def statement_alone(app, user_id: int, within: int, repeats: int = 200) -> dict:
     }
 
 
+def statement_at_32(app, user_id: int, within: int, seconds: int) -> dict:
+    """The statement alone from 32 connections at once, as many times as they can in `seconds`:
+    what the database answers under the issue's concurrency, without the page around it."""
+    import threading
+
+    import psycopg
+
+    from civicmap.extensions import db
+    from civicmap.models import User
+    from civicmap.services import matching
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        origin = matching.origin_for(db.session, user, "ward")
+        db.session.remove()
+    params = matching.near_params(origin.point, within) | {
+        "skills": list(origin.skills),
+        "limit": matching.LIMIT,
+        "nearest": matching.NEAREST,
+    }
+    dsn = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql")
+    times: list[float] = []
+    stop = time.perf_counter() + seconds
+
+    def client() -> None:
+        with psycopg.connect(dsn) as conn:
+            mine = []
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                conn.execute(matching.NEEDS, params, prepare=True).fetchall()
+                mine.append((time.perf_counter() - started) * 1000)
+            times.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    times.sort()
+    return {
+        "queries_per_s": round(len(times) / seconds, 1),
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(len(times) * 0.95)], 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -166,6 +213,7 @@ def main() -> None:
     result = {"items": args.items, "skills": skills, "connections": CONNECTIONS}
     for within in (2000, 5000):
         result[f"statement_{within}m"] = statement_alone(app, user_id, within)
+        result[f"statement_{within}m_at_32"] = statement_at_32(app, user_id, within, args.seconds)
     base = f"http://127.0.0.1:{APP_PORT}"
     with app_server():
         cookie = log_in(base)

@@ -135,6 +135,9 @@ ENVELOPE_SQL = "ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"
 # (on the spheroid) from a geometry column to it.
 POINT_SQL = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
 METRES_TO_POINT_SQL = "ST_Distance(geography({column}), geography(" + POINT_SQL + "))"
+# The same on a sphere: within 0.5% of the spheroid, a seventh cheaper, for distances that are
+# rounded to 100 m before anyone reads them.
+SPHERE_METRES_TO_POINT_SQL = "ST_DistanceSphere({column}, " + POINT_SQL + ")"
 
 
 def near_point_sql(column: str) -> str:

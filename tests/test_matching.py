@@ -103,14 +103,76 @@ def test_open_proposals_that_need_a_skill_match_too(session):
 
 
 def test_the_matching_query_is_served_by_indexes(session):
-    """Array overlap and the point's box are answered by the GIN and GiST indexes, not by
-    reading the table (sequential scans off, as the planner would choose at scale)."""
+    """Each skill walks the (skill, point) GiST index of open needs nearest first; nothing reads
+    a whole table (sequential scans off, as the planner would choose at scale)."""
+    need(session, at=NEAR, needs=["carpentry"])
     session.execute(text("SET LOCAL enable_seqscan = off"))
-    params = matching.near_params(HERE, 2000) | {"skills": ["carpentry"], "limit": 30}
+    params = matching.near_params(HERE, 2000) | {
+        "skills": ["carpentry", "painting"],
+        "limit": 30,
+        "nearest": matching.NEAREST,
+    }
     explain = session.connection().exec_driver_sql("EXPLAIN " + matching.NEEDS, params)
     plan = "\n".join(explain.scalars())
-    assert "ix_initiatives_skills_needed" in plan or "idx_initiatives_public_location" in plan
-    assert "Seq Scan on initiatives" not in plan
+    assert "ix_skill_needs_near" in plan
+    assert "Seq Scan on skill_needs" not in plan and "Seq Scan on initiatives" not in plan
+
+
+def test_the_needs_table_follows_every_change(session):
+    """skill_needs is the database's own copy of open needs: it follows new needs, changed
+    skills, closing, hiding, moving, and proposals opening and closing."""
+    item = need(session, at=NEAR, needs=["carpentry"])
+
+    def rows():
+        return sorted(
+            session.execute(
+                text(
+                    "SELECT skill, proposal_id IS NOT NULL FROM skill_needs"
+                    " WHERE initiative_id = :i"
+                ),
+                {"i": item.id},
+            ).tuples()
+        )
+
+    assert rows() == [("carpentry", False)]
+    session.execute(
+        text("UPDATE initiatives SET skills_needed = '{design,diy}' WHERE id = :i"), {"i": item.id}
+    )
+    assert rows() == [("design", False), ("diy", False)]
+    proposal = Proposal(
+        initiative_id=item.id, initiative_kind="project", author_id=item.author_id,
+        action="Paint the shed", skills_needed=["painting"],
+    )  # fmt: skip
+    session.add(proposal)
+    session.flush()
+    assert rows() == [("design", False), ("diy", False), ("painting", True)]
+    session.execute(text("UPDATE proposals SET status = 'done' WHERE id = :p"), {"p": proposal.id})
+    assert rows() == [("design", False), ("diy", False)]
+    session.execute(
+        text("UPDATE initiatives SET status = 'completed' WHERE id = :i"), {"i": item.id}
+    )
+    assert rows() == []
+    session.execute(text("UPDATE initiatives SET status = 'active' WHERE id = :i"), {"i": item.id})
+    assert len(rows()) == 2
+    session.execute(
+        text("UPDATE initiatives SET hidden = true, hidden_reason = 'moderated' WHERE id = :i"),
+        {"i": item.id},
+    )
+    assert rows() == []
+    session.execute(
+        text("UPDATE initiatives SET hidden = false, hidden_reason = NULL WHERE id = :i"),
+        {"i": item.id},
+    )
+    from tests.factories import move
+
+    move(session, item, ACRE_LANE)
+    point = session.scalar(
+        text("SELECT DISTINCT ST_AsText(point) FROM skill_needs WHERE initiative_id = :i"),
+        {"i": item.id},
+    )
+    assert point == session.scalar(
+        text("SELECT ST_AsText(public_location) FROM initiatives WHERE id = :i"), {"i": item.id}
+    )
 
 
 def test_needs_near_me_page_says_why_each_matched(session, as_person):

@@ -5,6 +5,7 @@ from civicmap.models.engagement import Appreciation, Comment, Proposal, Voluntee
 from civicmap.models.initiatives import Event, Idea, Initiative, Offer, Project, Rsvp
 from civicmap.models.messages import Message
 from civicmap.models.moderation import Block, ModerationEntry, Report
+from civicmap.models.needs import SkillNeed
 from civicmap.models.notifications import (
     Follow,
     Mail,
@@ -37,6 +38,7 @@ __all__ = [
     "Proposal",
     "Report",
     "Rsvp",
+    "SkillNeed",
     "SkillSynonym",
     "TopicFollow",
     "Update",
