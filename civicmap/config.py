@@ -85,6 +85,10 @@ class Config:
     # Photos' files (re-encoded WebP); instance/uploads/ unless set. Shared storage (a mounted
     # volume) when more than one host serves the site.
     UPLOADS_DIR = os.environ.get("CIVICMAP_UPLOADS_DIR") or None
+    # Or an S3-compatible bucket (credentials as boto3 finds them: AWS_ACCESS_KEY_ID, ...).
+    S3_BUCKET = os.environ.get("CIVICMAP_S3_BUCKET") or None
+    S3_ENDPOINT = os.environ.get("CIVICMAP_S3_ENDPOINT") or None  # e.g. a MinIO or R2 address
+    S3_REGION = os.environ.get("CIVICMAP_S3_REGION") or None
     BOUNDARY_ATTRIBUTION = (
         "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
         "Contains OS data © Crown copyright and database right 2022."

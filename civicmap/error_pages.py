@@ -145,6 +145,21 @@ def register_error_handlers(app: Flask) -> None:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
+    from civicmap.services.photos import StorageUnavailable
+
+    @app.errorhandler(StorageUnavailable)
+    def photos_unavailable(exc: StorageUnavailable):
+        app.logger.warning("Photo storage unavailable: %s", exc.__cause__)
+        response = app.make_response(
+            error_response(
+                503,
+                _("Please try again"),
+                _("We could not reach where photos are kept just now. Please try again soon."),
+            )
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("Unhandled error")

@@ -1,6 +1,7 @@
 """Projects that show their progress (issue #13): stages, updates on a timeline, photos checked
 by content, re-encoded without metadata, stored only when their row commits."""
 
+import contextlib
 import io
 import re
 
@@ -195,3 +196,70 @@ def test_photo_addresses_cannot_be_guessed_or_walked(client):
     assert client.get("/photos/small/../../etc/passwd.webp").status_code == 404
     assert client.get("/photos/huge/" + "a" * 32 + ".webp").status_code == 404
     assert re.fullmatch(r"[0-9a-f]{32}", photos.secrets.token_hex(16))
+
+
+@pytest.fixture
+def s3_bucket(app):
+    """An S3-compatible server on loopback (moto's, over real HTTP) with a bucket, and the app
+    storing photos there for the length of the test."""
+    import os
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="eu-west-2"
+    )
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-2")
+    client.create_bucket(
+        Bucket="civicmap-photos",
+        CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+    )
+    saved = {k: app.config[k] for k in ("S3_BUCKET", "S3_ENDPOINT", "S3_REGION")}
+    app.config.update(S3_BUCKET="civicmap-photos", S3_ENDPOINT=endpoint, S3_REGION="eu-west-2")
+    app.extensions.pop("civicmap_photo_store", None)
+    try:
+        yield client, server
+    finally:
+        app.config.update(saved)
+        app.extensions.pop("civicmap_photo_store", None)
+        with contextlib.suppress(Exception):  # the test may have stopped it already
+            server.stop()
+
+
+def test_photos_go_to_s3_compatible_storage_when_configured(app, session, project_of, s3_bucket):
+    client, server = s3_bucket
+    visitor, _, item = project_of()
+    before = stored_files(app)
+    added = visitor.post(
+        f"/projects/{item.id}/photos",
+        {"photo": (io.BytesIO(jpeg_with_gps((900, 600))), "a.jpg"), "photo_alt": "The garden"},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 302
+    key = session.scalar(select(Photo.key).where(Photo.initiative_id == item.id))
+    names = {o["Key"] for o in client.list_objects_v2(Bucket="civicmap-photos")["Contents"]}
+    assert names == {f"{key[:2]}/{key[2:4]}/{key}-{size}.webp" for size in ("small", "large")}
+    stored = client.get_object(
+        Bucket="civicmap-photos", Key=f"{key[:2]}/{key[2:4]}/{key}-large.webp"
+    )
+    assert stored["ContentType"] == "image/webp"
+    assert stored_files(app) == before  # nothing on the local disk
+
+    served = visitor.get(f"/photos/large/{key}.webp")
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    assert Image.open(io.BytesIO(served.data)).size == (600, 900)  # turned upright
+    again = visitor.get(
+        f"/photos/large/{key}.webp", headers={"If-None-Match": served.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+    server.stop()  # the store is down: a 503 to try again, not a 500
+    down = visitor.get(f"/photos/small/{key}.webp")
+    assert down.status_code == 503 and "Please try again" in down.get_data(as_text=True)

@@ -1,5 +1,7 @@
 """A project's progress: updates on its timeline, photos on items, and the photos' files."""
 
+import io
+
 from flask import Blueprint, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -68,11 +70,10 @@ def add_photo(plural: str, item_id: int):
 
 @bp.get("/photos/<any(small, large):size>/<string(length=32):key>.webp")
 def photo_file(size: str, key: str):
-    path = photos.public_file(db.session, key, size)
-    response = send_file(path, mimetype="image/webp", conditional=True, etag=True, max_age=604800)
-    # Browsers keep it a week (a file never changes under its key); shared caches an hour, so
-    # a photo a moderator hides is gone from them soon.
-    response.cache_control.s_maxage = 3600
-    response.cache_control.public = True
+    data = photos.public_file(db.session, key, size)
+    response = send_file(
+        io.BytesIO(data), mimetype="image/webp", conditional=True, etag=f"{key}-{size}"
+    )
+    response.headers["Cache-Control"] = photos.CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

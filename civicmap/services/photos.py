@@ -125,22 +125,95 @@ def attach(
 # --- storage ------------------------------------------------------------------------------------
 
 
-def storage_root() -> Path:
-    return Path(current_app.config["UPLOADS_DIR"])
+class LocalStorage:
+    """Files under a directory (instance/uploads/ unless CIVICMAP_UPLOADS_DIR says otherwise)."""
 
+    def __init__(self, root: str):
+        self.root = Path(root)
 
-def path_of(key: str, size: str) -> Path:
-    # Two levels of directories from the key, so no directory holds millions of files.
-    return storage_root() / key[:2] / key[2:4] / f"{key}-{size}.webp"
-
-
-def _write(prepared: Prepared) -> None:
-    for size, data in prepared.files.items():
-        path = path_of(prepared.key, size)
+    def put(self, name: str, data: bytes) -> None:
+        path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".part")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # readers see the whole file or none
+
+    def get(self, name: str) -> bytes | None:
+        path = self.root / name
+        return path.read_bytes() if path.exists() else None
+
+
+class S3Storage:
+    """Objects in an S3-compatible bucket (CIVICMAP_S3_BUCKET, and CIVICMAP_S3_ENDPOINT for one
+    that is not Amazon's), through boto3; its credentials come the usual boto3 ways."""
+
+    def __init__(self, bucket: str, endpoint: str | None, region: str | None):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        # A page waits for a photo seconds, not boto3's default minute of retries.
+        quick = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 2})
+        self.client = boto3.client("s3", endpoint_url=endpoint, region_name=region, config=quick)
+
+    def put(self, name: str, data: bytes) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=name,
+                Body=data,
+                ContentType="image/webp",
+                CacheControl=CACHE_CONTROL,
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise OSError(str(exc)) from exc
+
+    def get(self, name: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=name)["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise StorageUnavailable from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable from exc
+
+
+class StorageUnavailable(Exception):
+    """The photo store did not answer: a 503, try again."""
+
+
+# Browsers keep a photo a week (a file never changes under its key); shared caches an hour, so
+# a photo a moderator hides is gone from them soon.
+CACHE_CONTROL = "public, max-age=604800, s-maxage=3600"
+
+
+def storage():
+    config = current_app.config
+    if config.get("S3_BUCKET"):
+        store = current_app.extensions.get("civicmap_photo_store")
+        if store is None or store.bucket != config["S3_BUCKET"]:
+            store = S3Storage(
+                config["S3_BUCKET"], config.get("S3_ENDPOINT"), config.get("S3_REGION")
+            )
+            current_app.extensions["civicmap_photo_store"] = store
+        return store
+    return LocalStorage(config["UPLOADS_DIR"])
+
+
+def name_of(key: str, size: str) -> str:
+    # Two levels of directories from the key, so no directory holds millions of files.
+    return f"{key[:2]}/{key[2:4]}/{key}-{size}.webp"
+
+
+def _write(prepared: Prepared) -> None:
+    store = storage()
+    for size, data in prepared.files.items():
+        store.put(name_of(prepared.key, size), data)
 
 
 @event.listens_for(Session, "after_commit")
@@ -166,14 +239,14 @@ WHERE p.key = :key AND NOT p.hidden AND NOT coalesce(u.hidden, false) AND NOT i.
 """
 
 
-def public_file(session: Session, key: str, size: str) -> Path:
+def public_file(session: Session, key: str, size: str) -> bytes:
     """The file of a photo the public may see; NotFound for a hidden one or one on something
     hidden (its address may have been copied before it was hidden)."""
     public = size in SIZES and session.scalar(text(PUBLIC_PHOTO), {"key": key})
-    path = path_of(key, size) if public else None
-    if path is None or not path.exists():
+    data = storage().get(name_of(key, size)) if public else None
+    if data is None:
         raise NotFound(_l("There is no such photo."))
-    return path
+    return data
 
 
 def of_item(session: Session, item_id: int) -> list[Photo]:
