@@ -28,6 +28,7 @@ from benchmarks.run import (  # noqa: E402 - after the path is set
     CONNECTIONS,
     RESULTS,
     app_server,
+    pgbench,
     prepare_data,
     run,
 )
@@ -195,6 +196,32 @@ def statement_at_32(app, user_id: int, within: int, seconds: int) -> dict:
     }
 
 
+def statement_by_pgbench(app, user_id: int, within: int, seconds: int) -> dict:
+    """The same statement from 32 pgbench clients (C, no Python in the way): the database's own
+    limit. Values written into the text (pgbench binds no arrays); all are ours, not input."""
+    from civicmap.extensions import db
+    from civicmap.models import User
+    from civicmap.services import matching
+
+    with app.app_context():
+        origin = matching.origin_for(db.session, db.session.get(User, user_id), "ward")
+        db.session.remove()
+    params = matching.near_params(origin.point, within) | {
+        "skills": list(origin.skills),
+        "limit": matching.LIMIT,
+        "nearest": matching.NEAREST,
+    }
+    sql = matching.NEEDS
+    for name, value in params.items():
+        literal = (
+            "ARRAY[" + ",".join(f"'{v}'" for v in value) + "]"
+            if isinstance(value, list)
+            else repr(value)
+        )
+        sql = sql.replace(f"%({name})s", literal)
+    return pgbench(([" ".join(sql.split())], {}), seconds, prepared=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -214,6 +241,9 @@ def main() -> None:
     for within in (2000, 5000):
         result[f"statement_{within}m"] = statement_alone(app, user_id, within)
         result[f"statement_{within}m_at_32"] = statement_at_32(app, user_id, within, args.seconds)
+        result[f"statement_{within}m_pgbench_32"] = statement_by_pgbench(
+            app, user_id, within, args.seconds
+        )
     base = f"http://127.0.0.1:{APP_PORT}"
     with app_server():
         cookie = log_in(base)
