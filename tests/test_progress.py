@@ -263,3 +263,19 @@ def test_photos_go_to_s3_compatible_storage_when_configured(app, session, projec
     server.stop()  # the store is down: a 503 to try again, not a 500
     down = visitor.get(f"/photos/small/{key}.webp")
     assert down.status_code == 503 and "Please try again" in down.get_data(as_text=True)
+
+
+def test_a_projects_updates_have_a_feed(session, project_of, client):
+    import feedparser
+
+    visitor, _, item = project_of()
+    visitor.post(f"/projects/{item.id}/updates", update_form(body="First beds dug.", stage=""))
+    visitor.post(f"/projects/{item.id}/updates", update_form(body="Seeds in.", stage=""))
+    response = client.get(f"/projects/{item.id}/feed.atom")
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.data)
+    assert feed.bozo == 0
+    assert [e.summary for e in feed.entries] == ["Seeds in.", "First beds dug."]
+    assert all(f"/projects/{item.id}#update-" in e.link for e in feed.entries)
+    page = client.get(f"/projects/{item.id}").get_data(as_text=True)
+    assert f'href="/projects/{item.id}/feed.atom"' in page

@@ -1,5 +1,7 @@
-"""Atom feeds of new items, built with feedgen (valid Atom, not hand-written XML)."""
+"""Atom feeds of new items and of a project's updates, built with feedgen (valid Atom, not
+hand-written XML)."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -17,7 +19,37 @@ def xml_text(text: str) -> str:
     return CONTROLS.sub("", text)
 
 
+@dataclass(frozen=True)
+class Entry:
+    link: str  # also its id
+    title: str
+    summary: str
+    published: datetime
+    updated: datetime
+    category: str | None = None
+
+
 def atom(title: str, self_url: str, page_url: str, items) -> bytes:
+    """A feed of items (newest first)."""
+    return atom_of(
+        title,
+        self_url,
+        page_url,
+        [
+            Entry(
+                link=item_url(i, _external=True),
+                title=f"{KINDS[i.kind]}: {i.title}",
+                summary=i.summary or i.description[:280],
+                published=i.created_at,
+                updated=i.updated_at,
+                category=i.category,
+            )
+            for i in items
+        ],
+    )
+
+
+def atom_of(title: str, self_url: str, page_url: str, entries: list[Entry]) -> bytes:
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(title)
@@ -26,16 +58,16 @@ def atom(title: str, self_url: str, page_url: str, items) -> bytes:
     feed.language("en")
     feed.author({"name": "civicmap"})
     # An empty feed still needs an <updated>: the epoch says "nothing yet".
-    feed.updated(max((i.updated_at for i in items), default=EPOCH))
-    for i in reversed(items):  # feedgen prepends: add oldest first so the newest leads
+    feed.updated(max((e.updated for e in entries), default=EPOCH))
+    for e in reversed(entries):  # feedgen prepends: add oldest first so the newest leads
         entry = feed.add_entry()
-        link = item_url(i, _external=True)
-        entry.id(link)
-        entry.title(xml_text(f"{KINDS[i.kind]}: {i.title}"))
-        entry.link(href=link)
-        entry.published(i.created_at)
-        entry.updated(i.updated_at)
+        entry.id(e.link)
+        entry.title(xml_text(e.title))
+        entry.link(href=e.link)
+        entry.published(e.published)
+        entry.updated(e.updated)
         # No author names: like the downloads and the API, feeds carry no personal data.
-        entry.summary(xml_text(i.summary or i.description[:280]))
-        entry.category(term=i.category)
+        entry.summary(xml_text(e.summary))
+        if e.category:
+            entry.category(term=e.category)
     return feed.atom_str(pretty=True)
