@@ -110,6 +110,7 @@ def test_followers_hear_of_an_update(session, project_of, as_person):
         (b"GIF89a" + b"\0" * 100, "anim.gif", "A gif", "not a photo we can use"),
         (None, "bomb.png", "A bomb", "too large to process"),
         (b"\xff\xd8" + b"\0" * (10 * 1024 * 1024 + 10), "big.jpg", "Too big", "at most 10 MB"),
+        (b"\xff\xd8" + b"\0" * (50 * 1024 * 1024), "fifty.jpg", "50 MB", "at most 10 MB"),
         (None, "ok.jpg", "", "Describe the photo in a few words"),
     ],
 )
