@@ -79,6 +79,11 @@ def test_an_online_event_needs_a_link_and_a_ward(session, as_person):
     assert made.status_code == 302
     event = session.scalar(select(Initiative).where(Initiative.kind == "event"))
     assert event.location is None and event.ward_id == ward_id
+    page = visitor.get(made.headers["Location"]).get_data(as_text=True)
+    assert "An online event: the pin marks the ward it is for." in page
+    assert 'href="https://meet.example.org/forum"' in page
+    listed = visitor.get("/list?kind=event").get_data(as_text=True)
+    assert "Planting day on the estate" in listed and "appreciation" not in listed
 
 
 @pytest.mark.parametrize(
