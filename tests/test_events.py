@@ -332,7 +332,7 @@ def test_the_database_refuses_going_past_capacity_whatever_the_code_path(app, cl
         with pytest.raises(sa.exc.DBAPIError) as refused:
             db.session.add(Rsvp(event_id=event.id, user_id=guests[1].id, status="going"))
             db.session.flush()
-        assert refused.value.orig.sqlstate == "CM004"
+        assert refused.value.orig.sqlstate == "CM005"
         db.session.rollback()
         db.session.remove()
 

@@ -194,6 +194,12 @@ def test_a_blocked_person_cannot_message_or_volunteer(as_person, session):
     assert blocker_visitor.post(f"/people/{pest_user.id}/block").status_code == 302
     assert pest.post(f"/offers/{offer.id}/contact", {"body": "Hello again"}).status_code == 403
     assert pest.post(f"/proposals/{proposal.id}/volunteer", {"note": ""}).status_code == 403
+    event = make_initiative(
+        session, kind="event", at=ACRE_LANE, author=blocker, status="scheduled",
+        starts_at=sa.func.now() + sa.text("interval '1 day'"),
+        ends_at=sa.func.now() + sa.text("interval '26 hours'"),
+    )  # fmt: skip
+    assert pest.post(f"/events/{event.id}/going").status_code == 403
     assert session.scalar(select(func.count()).select_from(Message)) == 0
 
 

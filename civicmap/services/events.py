@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.models import Initiative, Rsvp, User
-from civicmap.services import messages, notifications
+from civicmap.services import messages, moderation, notifications
 from civicmap.services.refusals import flush_or_refuse
 
 ABOUT_KINDS = ("project", "idea")
@@ -125,6 +125,7 @@ def rsvp(session: Session, user: User, event_id: int) -> Rsvp:
         raise Conflict(_l("This event has been cancelled."))
     if event.ends_at <= datetime.now(UTC):
         raise Conflict(_l("This event is over."))
+    moderation.refuse_if_blocked(session, event.author_id, user)
     mine = session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
     if mine is not None and mine.status in ("going", "waiting"):
         raise Conflict(_l("You have already said you are going, or are on the waiting list."))

@@ -37,7 +37,7 @@ BY_SQLSTATE: dict[str, Callable[[], CivicmapError]] = {
     "CM003": lambda: Conflict(
         _l("This proposal already has all the volunteers it needs, or is no longer open.")
     ),
-    "CM004": lambda: Conflict(_l("This event is full or no longer open.")),
+    "CM005": lambda: Conflict(_l("This event is full or no longer open.")),
     "23505": lambda: Conflict(_l("That has already been done.")),
     "23503": lambda: Invalid(
         None, _l("Something you chose no longer exists. Please choose again.")

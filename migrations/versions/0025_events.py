@@ -32,7 +32,7 @@ EVENT_CHECKS = {
     "ck_initiatives_capacity": "capacity BETWEEN 1 AND 10000",
 }
 
-# Going past the capacity is refused (CM004); a place freed is taken by the first waiting.
+# Going past the capacity is refused (CM005); a place freed is taken by the first waiting.
 TRIGGERS = """
 CREATE FUNCTION rsvps_within_capacity() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -48,7 +48,7 @@ BEGIN
   WHERE event_id = NEW.event_id AND status = 'going' AND id <> NEW.id;
   IF state <> 'scheduled' OR (places IS NOT NULL AND taken >= places) THEN
     RAISE EXCEPTION 'event % takes nobody more (% of %, %)', NEW.event_id, taken, places, state
-      USING ERRCODE = 'CM004';
+      USING ERRCODE = 'CM005';
   END IF;
   RETURN NEW;
 END $$;
