@@ -75,6 +75,39 @@ def test_deleting_my_account_with_my_contributions(as_person, session, visitor):
     assert session.scalar(select(Comment.body)) == "Deleted"
 
 
+def test_my_events_updates_and_photos_are_in_my_data_and_go_with_me(as_person, session):
+    from datetime import UTC, datetime, timedelta
+
+    from civicmap.models import Photo, Rsvp, Update
+
+    me_visitor, me = as_person()
+    waiting_visitor, waiting = as_person()
+    starts = datetime.now(UTC) + timedelta(days=1)
+    event = make_initiative(
+        session, kind="event", at=ACRE_LANE, status="scheduled", starts_at=starts,
+        ends_at=starts + timedelta(hours=1), capacity=1,
+    )  # fmt: skip
+    project = make_initiative(session, at=ACRE_LANE, author=me)
+    me_visitor.post(f"/events/{event.id}/going")
+    waiting_visitor.post(f"/events/{event.id}/going")
+    me_visitor.post(f"/projects/{project.id}/updates", {"update_body": "Dug", "update_stage": ""})
+    session.add(Photo(key="f" * 32, initiative_id=project.id, uploaded_by=me.id, alt="A bed",
+                      width=10, height=10))  # fmt: skip
+    session.commit()
+    data = me_visitor.get("/me/data.json").get_json()
+    assert [r["event"] for r in data["events_going"]] == [event.id]
+    assert [u["body"] for u in data["updates"]] == ["Dug"]
+    assert [p["alt"] for p in data["photos"]] == ["A bed"]
+
+    response = me_visitor.post("/me/delete", {"password": PASSWORD, "with_contributions": "y"})
+    assert response.status_code == 302
+    session.expire_all()
+    places = dict(session.execute(select(Rsvp.user_id, Rsvp.status)).tuples().all())
+    assert places == {me.id: "cancelled", waiting.id: "going"}  # the place went to the next
+    assert session.scalar(select(Update.body)) == "Deleted"
+    assert session.scalar(select(Photo.hidden)) is True
+
+
 def test_the_privacy_page_says_what_is_kept_and_for_how_long(client, session):
     page = client.get("/privacy").get_data(as_text=True)
     assert "What we keep" in page and "For how long" in page and "former member" in page

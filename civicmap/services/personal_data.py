@@ -20,8 +20,11 @@ from civicmap.models import (
     Comment,
     Initiative,
     Message,
+    Photo,
     Proposal,
     Report,
+    Rsvp,
+    Update,
     User,
     Volunteering,
 )
@@ -109,6 +112,24 @@ def export(session: Session, user: User) -> dict:
             {"on": a.initiative_id, "note": a.note, "created_at": _when(a.created_at)}
             for a in mine(Appreciation, Appreciation.user_id)
         ],
+        "events_going": [
+            {"event": r.event_id, "status": r.status, "created_at": _when(r.created_at)}
+            for r in mine(Rsvp, Rsvp.user_id)
+        ],
+        "updates": [
+            {"on": u.initiative_id, "body": u.body, "created_at": _when(u.created_at)}
+            for u in mine(Update, Update.author_id)
+        ],
+        "photos": [
+            {
+                "key": p.key,
+                "alt": p.alt,
+                "on": p.initiative_id,
+                "update": p.update_id,
+                "created_at": _when(p.created_at),
+            }
+            for p in mine(Photo, Photo.uploaded_by)
+        ],
         "messages_sent": [
             {"to": m.recipient.display_name, "body": m.body, "created_at": _when(m.created_at)}
             for m in mine(Message, Message.sender_id)
@@ -181,6 +202,12 @@ def erase(session: Session, user: User, password: str, with_contributions: bool)
         .values(status="withdrawn", note=None)
     )
     session.execute(update(Appreciation).where(Appreciation.user_id == uid).values(note=None))
+    # Not going any more: the database gives each place they held to the first waiting.
+    session.execute(
+        update(Rsvp)
+        .where(Rsvp.user_id == uid, Rsvp.status.in_(("going", "waiting")))
+        .values(status="cancelled")
+    )
     if with_contributions:
         session.execute(
             update(Initiative)
@@ -192,7 +219,12 @@ def erase(session: Session, user: User, password: str, with_contributions: bool)
             .where(Initiative.author_id == uid)
             .values(title="Deleted", summary=None, description="", skills=[])
         )
-        for model, text_column in ((Comment, "body"), (Proposal, "action")):
+        session.execute(
+            update(Photo)
+            .where(Photo.uploaded_by == uid, Photo.hidden.is_(False))
+            .values(hidden=True, hidden_reason="deleted")
+        )
+        for model, text_column in ((Comment, "body"), (Proposal, "action"), (Update, "body")):
             session.execute(
                 update(model)
                 .where(model.author_id == uid)
