@@ -343,3 +343,42 @@ def test_events_need_times_in_the_database_too(session):
         session.execute(text("UPDATE initiatives SET capacity = 4 WHERE id = :i"), {"i": item.id})
     assert refused.value.orig.diag.constraint_name == "ck_initiatives_event_only"
     run_jobs(session)  # nothing queued is left behind
+
+
+def test_people_going_and_the_organiser_are_reminded_the_day_before(app, session, as_person, inbox):
+    from civicmap.services import mail
+
+    _organiser_visitor, organiser = as_person()
+    starts = datetime.now(UTC) + timedelta(days=3)
+    event = make_event(
+        session, author=organiser, starts=starts, capacity=1, title="Ward forum",
+        online_url="https://meet.example.org/forum", accessibility="Captions on",
+    )  # fmt: skip
+    going, going_user = as_person()
+    waiting, waiting_user = as_person()
+    going.post(f"/events/{event.id}/going")
+    waiting.post(f"/events/{event.id}/going")  # on the waiting list: not reminded
+    now = datetime.now(UTC)
+    for user in (organiser, going_user, waiting_user):
+        user.email_confirmed_at = now
+    session.execute(text("DELETE FROM mail_outbox"))
+    session.commit()
+    with app.app_context():
+        assert mail.queue_reminders(session, starts - timedelta(hours=48)) == 0
+        assert mail.queue_reminders(session, starts - timedelta(hours=20)) == 2
+        assert mail.queue_reminders(session, starts - timedelta(hours=19)) == 0  # once
+        session.commit()
+        assert mail.send_pending(session) == 2
+    (reminder,) = inbox.to(going_user.email)
+    assert reminder["Subject"].startswith("Reminder: Ward forum, ")
+    body = reminder.get_body(("plain",)).get_content()
+    assert "https://meet.example.org/forum" in body and "Captions on" in body
+    assert f"/events/{event.id}" in body
+    (attachment,) = list(reminder.iter_attachments())
+    (entry,) = Calendar.from_ical(attachment.get_content().encode()).walk("VEVENT")
+    assert (
+        entry.decoded("dtstart") == starts.replace(microsecond=0)
+        or entry.decoded("dtstart") == starts
+    )
+    assert inbox.to(waiting_user.email) == []
+    assert len(inbox.to(organiser.email)) == 1

@@ -140,13 +140,29 @@ WHERE p.starts_at > :now AND p.starts_at <= :now + make_interval(hours => :hours
   AND p.status IN ('open', 'full') AND NOT p.hidden AND NOT i.hidden
   AND u.email_frequency <> 'never' AND u.email_confirmed_at IS NOT NULL
   AND u.email_undeliverable_at IS NULL AND u.deleted_at IS NULL
+UNION ALL
+-- Events: the people going and the organiser.
+SELECT DISTINCT r.user_id, 'reminder',
+       'reminder-event:' || e.id || ':' || r.user_id || ':' || extract(epoch FROM e.starts_at)::bigint,
+       jsonb_build_object('event', e.id)
+FROM initiatives e
+JOIN LATERAL (
+  SELECT g.user_id FROM rsvps g WHERE g.event_id = e.id AND g.status = 'going'
+  UNION SELECT e.author_id
+) r ON true
+JOIN users u ON u.id = r.user_id
+WHERE e.kind = 'event' AND e.starts_at > :now AND e.starts_at <= :now + make_interval(hours => :hours)
+  AND e.status = 'scheduled' AND NOT e.hidden
+  AND u.email_frequency <> 'never' AND u.email_confirmed_at IS NOT NULL
+  AND u.email_undeliverable_at IS NULL AND u.deleted_at IS NULL
 ON CONFLICT (dedupe_key) DO NOTHING
 """)
 
 
 def queue_reminders(session: Session, now: datetime) -> int:
-    """A reminder to each volunteer and the proposer of what starts within REMIND_HOURS; once
-    per person and start time (moved to another day, it is reminded again)."""
+    """A reminder to each volunteer and the proposer of what starts within REMIND_HOURS, and to
+    each person going to an event and its organiser; once per person and start time (moved to
+    another day, it is reminded again)."""
     return session.execute(
         REMINDERS, {"now": now, "hours": current_app.config["REMIND_HOURS"]}
     ).rowcount
@@ -319,6 +335,21 @@ def _context(mail: Mail, user: User) -> dict:
             context["subject"] = _("%(site)s: your week (%(n)s new)", site=site, n=len(notes))
         else:
             context["subject"] = _("%(site)s: your day (%(n)s new)", site=site, n=len(notes))
+    elif mail.kind == "reminder" and "event" in mail.payload:
+        from civicmap.models import Initiative
+        from civicmap.services import calendar
+
+        event = Session.object_session(mail).get(Initiative, mail.payload["event"])
+        context.update(
+            event=event,
+            link=item_url(event, _external=True),
+            ics=calendar.one_event(event),
+            subject=_(
+                "Reminder: %(title)s, %(when)s",
+                title=event.title,
+                when=clock.local_time(event.starts_at),
+            ),
+        )
     elif mail.kind == "reminder":
         from civicmap.models import Initiative, Proposal
         from civicmap.services import calendar
