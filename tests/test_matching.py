@@ -362,3 +362,32 @@ def test_an_event_that_asks_for_a_skill_is_a_need_until_it_ends(session):
     )  # fmt: skip
     found = [m.id for m in matching.needs_near(session, origin("carpentry"), 1000)]
     assert coming.id in found and over.id not in found
+
+
+def test_skills_offered_per_ward_follow_every_change(session):
+    """ward_offered_skills is kept by the database: new offers, changed skills, pausing, hiding
+    and moving to another ward all show in the counts the ward page and the gaps read."""
+    from civicmap.services import areas
+    from tests.factories import WEST_DULWICH, hide, move
+
+    offer = make_initiative(session, "offer", at=BRIXTON_STATION, skills=["zither", "yodelling"])
+    here, there = offer.ward_id, None
+
+    def offered(ward_id):
+        return dict(areas.skills_offered(session, ward_id))
+
+    assert offered(here).get("zither") == 1
+    session.execute(
+        text("UPDATE initiatives SET skills = '{zither}' WHERE id = :i"), {"i": offer.id}
+    )
+    assert "yodelling" not in offered(here)
+    session.execute(text("UPDATE initiatives SET status = 'paused' WHERE id = :i"), {"i": offer.id})
+    assert "zither" not in offered(here)
+    session.execute(
+        text("UPDATE initiatives SET status = 'available' WHERE id = :i"), {"i": offer.id}
+    )
+    move(session, offer, WEST_DULWICH)
+    there = session.scalar(text("SELECT ward_id FROM initiatives WHERE id = :i"), {"i": offer.id})
+    assert there != here and "zither" not in offered(here) and offered(there)["zither"] == 1
+    hide(session, offer)
+    assert "zither" not in offered(there)

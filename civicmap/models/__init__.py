@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
-from civicmap.models.areas import MapCell, Postcode, Ward, WardCount
+from civicmap.models.areas import MapCell, Postcode, Ward, WardCount, WardOfferedSkill
 from civicmap.models.engagement import Appreciation, Comment, Proposal, Volunteering
 from civicmap.models.initiatives import Event, Idea, Initiative, Offer, Project, Rsvp
 from civicmap.models.messages import Message
@@ -46,4 +46,5 @@ __all__ = [
     "Volunteering",
     "Ward",
     "WardCount",
+    "WardOfferedSkill",
 ]

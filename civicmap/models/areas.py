@@ -59,3 +59,15 @@ class WardCount(db.Model):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     items: Mapped[int]
     appreciations: Mapped[int] = mapped_column(BigInteger)
+
+
+class WardOfferedSkill(db.Model):
+    """How many available offers in a ward give a skill; kept by triggers (migration 0027)."""
+
+    __tablename__ = "ward_offered_skills"
+
+    ward_id: Mapped[int] = mapped_column(
+        ForeignKey("wards.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+    offers: Mapped[int]

@@ -137,15 +137,15 @@ def wards_geojson(session: Session) -> str:
     )
 
 
+# Counts kept by triggers (migration 0027), not an unnest of every offer.
 SKILLS_SQL = """
-SELECT skill, count(*) AS n FROM initiatives i, unnest(i.skills) AS skill
-WHERE i.kind = 'offer' AND NOT i.hidden {only_ward}
+SELECT skill, sum(offers) AS n FROM ward_offered_skills i WHERE offers > 0 {only_ward}
 GROUP BY skill ORDER BY n DESC, skill LIMIT 30
 """
 
 
 def skills_offered(session: Session, ward_id: int | None = None) -> list[tuple[str, int]]:
-    """Skills offered (in offers), most common first."""
+    """Skills offered (by available offers), most common first."""
     sql = SKILLS_SQL.format(only_ward=_only_ward(ward_id))
     return [(r["skill"], r["n"]) for r in _rows(session, sql, {"ward_id": ward_id})]
 

@@ -143,7 +143,8 @@ WHERE p.starts_at > :now AND p.starts_at <= :now + make_interval(hours => :hours
 UNION ALL
 -- Events: the people going and the organiser.
 SELECT DISTINCT r.user_id, 'reminder',
-       'reminder-event:' || e.id || ':' || r.user_id || ':' || extract(epoch FROM e.starts_at)::bigint,
+       'reminder-event:' || e.id || ':' || r.user_id || ':'
+         || extract(epoch FROM e.starts_at)::bigint,
        jsonb_build_object('event', e.id)
 FROM initiatives e
 JOIN LATERAL (
@@ -151,7 +152,8 @@ JOIN LATERAL (
   UNION SELECT e.author_id
 ) r ON true
 JOIN users u ON u.id = r.user_id
-WHERE e.kind = 'event' AND e.starts_at > :now AND e.starts_at <= :now + make_interval(hours => :hours)
+WHERE e.kind = 'event'
+  AND e.starts_at > :now AND e.starts_at <= :now + make_interval(hours => :hours)
   AND e.status = 'scheduled' AND NOT e.hidden
   AND u.email_frequency <> 'never' AND u.email_confirmed_at IS NOT NULL
   AND u.email_undeliverable_at IS NULL AND u.deleted_at IS NULL

@@ -226,10 +226,8 @@ WITH needed AS (
          unnest(p.skills_needed) s
   WHERE NOT p.hidden AND p.skills_needed <> '{{}}' AND p.status = 'open' AND NOT i.hidden
   GROUP BY 1, 2
-), offered AS (
-  SELECT i.ward_id, s AS skill, count(*) AS n FROM initiatives i, unnest(i.skills) s
-  WHERE i.kind = 'offer' AND NOT i.hidden AND i.skills <> '{{}}' AND i.status = 'available'
-  GROUP BY 1, 2
+), offered AS (  -- kept by triggers (migration 0027)
+  SELECT ward_id, skill, offers AS n FROM ward_offered_skills WHERE offers > 0
 ), need AS (SELECT ward_id, skill, sum(n) AS n FROM needed GROUP BY 1, 2)
 SELECT w.id, w.name, w.slug, 'unmet' AS gap, n.skill, n.n
 FROM need n JOIN wards w ON w.id = n.ward_id
