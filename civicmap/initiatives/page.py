@@ -26,9 +26,11 @@ def render_item(item, status: int = 200, **forms):
     forms.setdefault("proposal_form", ProposalForm(formdata=None))
     forms.setdefault("volunteer_form", VolunteerForm(formdata=None))
     forms.setdefault("message_form", MessageForm(formdata=None))
-    forms.setdefault("update_form", UpdateForm(formdata=None))
-    forms.setdefault("photo_form", PhotoForm(formdata=None))
-    forms.setdefault("attendees_form", AttendeesMessageForm(formdata=None))
+    if current_user.is_authenticated and current_user.id == item.author_id:
+        # The author's own forms (an update alone is 13 fields): not built for anyone else.
+        forms.setdefault("update_form", UpdateForm(formdata=None))
+        forms.setdefault("photo_form", PhotoForm(formdata=None))
+        forms.setdefault("attendees_form", AttendeesMessageForm(formdata=None))
     if current_user.is_authenticated and current_user.is_officer:
         from civicmap.officers.forms import ResponseForm  # officers only: their form
 

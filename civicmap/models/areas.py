@@ -18,7 +18,11 @@ class Ward(db.Model):
     code: Mapped[str] = mapped_column(String(9), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    # Deferred: every item loads its ward (for its name and link), and the polygon is tens of
+    # kilobytes that no page reads through the ORM (PostGIS does the geometry in SQL).
+    geom = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False, deferred=True
+    )
 
     def __repr__(self) -> str:
         return f"<Ward {self.code} {self.name}>"
