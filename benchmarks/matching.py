@@ -30,7 +30,7 @@ from benchmarks.run import (  # noqa: E402 - after the path is set
     app_server,
     pgbench,
     prepare_data,
-    run,
+    wrk,
 )
 
 SKILLS = [
@@ -118,35 +118,37 @@ def log_in(base: str) -> str:
     return f"session={cookies['session']}"
 
 
-def wrk_logged_in(url: str, cookie: str, seconds: int) -> dict:
-    out = run(
-        [
-            "wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s",
-            "-H", f"Cookie: {cookie}", "-s", str(ROOT / "benchmarks" / "report.lua"), url,
-        ]
-    )  # fmt: skip
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def statement_alone(app, user_id: int, within: int, repeats: int = 200) -> dict:
+def origin_of(app, user_id: int):
     from civicmap.extensions import db
     from civicmap.models import User
     from civicmap.services import matching
 
     with app.app_context():
-        user = db.session.get(User, user_id)
-        origin = matching.origin_for(db.session, user, "ward")
+        origin = matching.origin_for(db.session, db.session.get(User, user_id), "ward")
+        db.session.remove()
+    return origin
+
+
+def statement_alone(app, user_id: int, within: int, repeats: int = 200) -> dict:
+    from civicmap.extensions import db
+    from civicmap.services import matching
+
+    origin = origin_of(app, user_id)
+    with app.app_context():
         times, found = [], 0
         for _ in range(repeats):
             started = time.perf_counter()
             found = len(matching.needs_near(db.session, origin, within))
             times.append((time.perf_counter() - started) * 1000)
         db.session.remove()
-    times.sort()
+    return {**summary(times), "matches": found}
+
+
+def summary(times: list[float]) -> dict:
+    times = sorted(times)
     return {
         "median_ms": round(statistics.median(times), 2),
         "p95_ms": round(times[int(len(times) * 0.95)], 2),
-        "matches": found,
     }
 
 
@@ -157,19 +159,9 @@ def statement_at_32(app, user_id: int, within: int, seconds: int) -> dict:
 
     import psycopg
 
-    from civicmap.extensions import db
-    from civicmap.models import User
     from civicmap.services import matching
 
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        origin = matching.origin_for(db.session, user, "ward")
-        db.session.remove()
-    params = matching.near_params(origin.point, within) | {
-        "skills": list(origin.skills),
-        "limit": matching.LIMIT,
-        "nearest": matching.NEAREST,
-    }
+    params = matching.needs_params(origin_of(app, user_id), within)
     dsn = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql")
     times: list[float] = []
     stop = time.perf_counter() + seconds
@@ -188,31 +180,16 @@ def statement_at_32(app, user_id: int, within: int, seconds: int) -> dict:
         t.start()
     for t in threads:
         t.join()
-    times.sort()
-    return {
-        "queries_per_s": round(len(times) / seconds, 1),
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[int(len(times) * 0.95)], 2),
-    }
+    return {"queries_per_s": round(len(times) / seconds, 1), **summary(times)}
 
 
 def statement_by_pgbench(app, user_id: int, within: int, seconds: int) -> dict:
     """The same statement from 32 pgbench clients (C, no Python in the way): the database's own
     limit. Values written into the text (pgbench binds no arrays); all are ours, not input."""
-    from civicmap.extensions import db
-    from civicmap.models import User
     from civicmap.services import matching
 
-    with app.app_context():
-        origin = matching.origin_for(db.session, db.session.get(User, user_id), "ward")
-        db.session.remove()
-    params = matching.near_params(origin.point, within) | {
-        "skills": list(origin.skills),
-        "limit": matching.LIMIT,
-        "nearest": matching.NEAREST,
-    }
     sql = matching.NEEDS
-    for name, value in params.items():
+    for name, value in matching.needs_params(origin_of(app, user_id), within).items():
         literal = (
             "ARRAY[" + ",".join(f"'{v}'" for v in value) + "]"
             if isinstance(value, list)
@@ -249,7 +226,7 @@ def main() -> None:
         cookie = log_in(base)
         for within in (2000, 5000):
             url = f"{base}/me/matches?source=ward&within={within}"
-            result[f"page_{within}m"] = wrk_logged_in(url, cookie, args.seconds)
+            result[f"page_{within}m"] = wrk(url, args.seconds, headers=[f"Cookie: {cookie}"])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{stamp}-matching.json"

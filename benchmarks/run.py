@@ -319,23 +319,16 @@ def capture_sql(app, path: str, prepared: bool) -> tuple[list[str], dict[str, st
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def wrk(url: str, seconds: int) -> dict:
-    out = run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(CONNECTIONS),
-            "-d",
-            f"{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(ROOT / "benchmarks" / "report.lua"),
-            url,
-        ]
-    )
+def wrk_command(script: str, seconds: int, headers=()) -> list[str]:
+    """wrk at the harness's concurrency, reporting through a Lua script of benchmarks/."""
+    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    return [*command, "-s", str(ROOT / "benchmarks" / script)]
+
+
+def wrk(url: str, seconds: int, headers=()) -> dict:
+    out = run([*wrk_command("report.lua", seconds, headers), url])
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -345,24 +338,7 @@ def wrk_paths(base: str, paths: list[str], seconds: int) -> dict:
         f.write("\n".join(paths))
         listing = f.name
     try:
-        out = run(
-            [
-                "wrk",
-                "-t",
-                "2",
-                "-c",
-                str(CONNECTIONS),
-                "-d",
-                f"{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(ROOT / "benchmarks" / "tiles.lua"),
-                base,
-                "--",
-                listing,
-            ]
-        )
+        out = run([*wrk_command("tiles.lua", seconds), base, "--", listing])
     finally:
         os.unlink(listing)
     return json.loads(out.strip().splitlines()[-1])

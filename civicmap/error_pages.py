@@ -135,28 +135,22 @@ def register_error_handlers(app: Flask) -> None:
         # has thrown the pool's connections away, so trying again reconnects.
         app.logger.warning("Database unavailable: %s", exc.orig)
         g._login_user = AnonymousUserMixin()  # the page must not ask the database who this is
-        response = app.make_response(
-            error_response(
-                503,
-                _("Please try again"),
-                _("We could not reach our database just now. Please try again in a moment."),
-            )
+        return try_again(
+            _("We could not reach our database just now. Please try again in a moment.")
         )
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
 
     from civicmap.services.photos import StorageUnavailable
 
     @app.errorhandler(StorageUnavailable)
     def photos_unavailable(exc: StorageUnavailable):
         app.logger.warning("Photo storage unavailable: %s", exc.__cause__)
-        response = app.make_response(
-            error_response(
-                503,
-                _("Please try again"),
-                _("We could not reach where photos are kept just now. Please try again soon."),
-            )
+        return try_again(
+            _("We could not reach where photos are kept just now. Please try again soon.")
         )
+
+    def try_again(message: str):
+        """A 503 for an outage of something the site needs: a person is asked to try again."""
+        response = app.make_response(error_response(503, _("Please try again"), message))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

@@ -55,11 +55,6 @@ class SkillsField(StringField):
         kwargs.setdefault("render_kw", {"autocomplete": "off"})
         super().__init__(label, validators or [Length(max=900)], **kwargs)
 
-    def _value(self) -> str:
-        if isinstance(self.data, list | tuple):
-            return ", ".join(self.data)
-        return super()._value()
-
     def process_data(self, value):
         self.data = ", ".join(value) if isinstance(value, list | tuple) else value
 

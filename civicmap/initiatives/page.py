@@ -112,25 +112,16 @@ def event_facts(item) -> EventFacts:
     session = db.session
     now = datetime.now(UTC)
     mine = events.mine(session, current_user, item.id)
-    waiting = events.attendees(session, item.id) if mine and mine.status == "waiting" else []
     organiser = current_user.is_authenticated and current_user.id == item.author_id
+    places = events.counts(session, item.id)
     return EventFacts(
-        going=events.count(session, item.id, "going"),
-        waiting=events.count(session, item.id, "waiting"),
+        going=places["going"],
+        waiting=places["waiting"],
         over=item.ends_at <= now,
         started=item.starts_at <= now,
         several_days=clock.local(item.starts_at).date() != clock.local(item.ends_at).date(),
         about=items.get_public(session, item.about_id) if item.about_id else None,
         mine=mine,
-        my_place=next(
-            (
-                n
-                for n, r in enumerate([w for w in waiting if w.status == "waiting"], 1)
-                if r.id == mine.id
-            ),
-            None,
-        )
-        if waiting
-        else None,
+        my_place=events.place_in_line(session, mine) if mine and mine.status == "waiting" else None,
         attendees=events.attendees(session, item.id) if organiser else [],
     )

@@ -56,7 +56,9 @@ class Update(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     author: Mapped[User] = relationship(lazy="joined")
+    # Loaded for every update of a timeline at once (selectin), not one query per update.
     photos: Mapped[list["Photo"]] = relationship(
+        lazy="selectin",
         order_by="Photo.id",
         primaryjoin="and_(Photo.update_id == Update.id, Photo.hidden.is_(False))",
         viewonly=True,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from civicmap import clock
@@ -175,6 +175,28 @@ def cancel_event(session: Session, organiser: User, event: Initiative) -> None:
 def count(session: Session, event_id: int, status: str = "going") -> int:
     return session.scalar(
         select(func.count()).where(Rsvp.event_id == event_id, Rsvp.status == status)
+    )
+
+
+def counts(session: Session, event_id: int) -> dict[str, int]:
+    """{"going": n, "waiting": n} in one query."""
+    rows = session.execute(
+        select(Rsvp.status, func.count())
+        .where(Rsvp.event_id == event_id, Rsvp.status.in_(("going", "waiting")))
+        .group_by(Rsvp.status)
+    )
+    return {"going": 0, "waiting": 0} | dict(rows.tuples().all())
+
+
+def place_in_line(session: Session, rsvp: Rsvp) -> int:
+    """A waiting person's number in the line (1 is next), in the order the database moves
+    people up (created_at, id)."""
+    return session.scalar(
+        select(func.count()).where(
+            Rsvp.event_id == rsvp.event_id,
+            Rsvp.status == "waiting",
+            tuple_(Rsvp.created_at, Rsvp.id) <= tuple_(rsvp.created_at, rsvp.id),
+        )
     )
 
 

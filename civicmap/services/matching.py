@@ -154,12 +154,8 @@ def needs_near(
         raise Invalid("within", _l("Choose a distance from the list."))
     if not origin.skills:
         return []
-    params = near_params(origin.point, within_m) | {
-        "skills": list(origin.skills),
-        "limit": limit,
-        "nearest": NEAREST,
-    }
-    rows = session.connection().exec_driver_sql(NEEDS, params).mappings()
+    rows = session.connection().exec_driver_sql(NEEDS, needs_params(origin, within_m, limit))
+    rows = rows.mappings()
     return [
         Match(
             what=r["what"],
@@ -172,6 +168,15 @@ def needs_near(
         )
         for r in rows
     ]
+
+
+def needs_params(origin: Origin, within_m: int, limit: int = LIMIT) -> dict:
+    """The bound parameters of NEEDS (the benchmark replays the statement with them)."""
+    return near_params(origin.point, within_m) | {
+        "skills": list(origin.skills),
+        "limit": limit,
+        "nearest": NEAREST,
+    }
 
 
 def offers_for(
