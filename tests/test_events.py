@@ -382,3 +382,22 @@ def test_people_going_and_the_organiser_are_reminded_the_day_before(app, session
     )
     assert inbox.to(waiting_user.email) == []
     assert len(inbox.to(organiser.email)) == 1
+
+
+def test_one_person_pressing_going_ten_times_at_once_goes_once(app, live_server, clean_db):
+    host = User(email="host3@example.org", display_name="Host", password_hash=HASH)
+    committed(app, host)
+    starts = datetime.now(UTC) + timedelta(days=1)
+    event = Event(
+        title="Litter pick", description="Gloves provided.", category="environment",
+        status="scheduled", author_id=host.id, location=to_db(parse_point(*ACRE_LANE)),
+        starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=3,
+    )  # fmt: skip
+    (event_id,) = committed(app, event)
+    (person,) = crowd(app, live_server, 1)
+    token = person.token(f"/events/{event_id}")
+    responses = at_once([person] * 10, lambda p: p.post(f"/events/{event_id}/going", {}, token))
+    counts = statuses(responses)
+    assert counts[302] == 1 and counts[302] + counts[409] == 10, counts
+    rows = "SELECT count(*) FROM rsvps WHERE event_id = :e AND status = 'going'"
+    assert scalar(app, rows, e=event_id) == 1

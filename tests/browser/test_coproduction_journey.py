@@ -135,6 +135,9 @@ def test_an_event_made_on_the_map_is_found_by_a_neighbour_who_goes_then_its_outc
     organiser = new_page()
     log_in(organiser, "ola@example.org")
     organiser.goto("/events/new")
+    for width in (320, 1280):
+        organiser.set_viewport_size({"width": width, "height": 900})
+        organiser.screenshot(path=str(artifacts / f"event-form-{width}.png"), full_page=True)
     organiser.get_by_label("Title").fill("Bench-building workshop")
     organiser.get_by_label("Description").fill("We build the first bench together.")
     organiser.get_by_label("Skills that would help (optional)").fill("Carpentry")
