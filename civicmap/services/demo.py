@@ -147,8 +147,8 @@ EVENTS = [
 
 
 def _demo_events(session: Session, users: list[int], projects) -> int:
-    """An event about every fourth project, in the coming fortnight at its place (after every
-    other item, so the demo's item numbers stay as they were)."""
+    """An event about every fourth project, in the coming fortnight somewhere in its ward (after
+    every other item, so the demo's item numbers stay as they were)."""
     today = datetime.now(UTC).date()
     rows = []
     for n, project in enumerate(projects[::4]):
@@ -163,7 +163,14 @@ def _demo_events(session: Session, users: list[int], projects) -> int:
                 "category": item.category,
                 "status": "scheduled",
                 "author_id": item.author_id,
-                "location": item.location,
+                # A hall or a green of its own in the ward, not on top of the project's pin.
+                "location": session.scalar(
+                    text(
+                        "SELECT ST_AsEWKT((ST_Dump(ST_GeneratePoints(geom, 1, :seed))).geom)"
+                        " FROM wards WHERE id = :ward"
+                    ),
+                    {"seed": 7000 + n, "ward": item.ward_id},
+                ),
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=2),
                 "capacity": 12 if n % 2 else None,
