@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     from civicmap import models
     from civicmap.extensions import (
         babel,
+        cache,
         csrf,
         db,
         end_request_session,
@@ -99,6 +100,7 @@ def register_extensions(app: Flask) -> None:
     # later (a refusal after a failed flush) must not need the account row then.
     app.before_request(choose_language)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
 
     @login_manager.user_loader

@@ -46,6 +46,18 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("CIVICMAP_MAX_BODY_BYTES", str(1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "en"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Pages kept for people not logged in (civicmap/pagecache.py): in each process, or in a
+    # Redis that every host shares (CIVICMAP_CACHE_URL=redis://...). Kept at most a minute.
+    PAGE_CACHE = os.environ.get("CIVICMAP_PAGE_CACHE", "1") == "1"
+    CACHE_TYPE = "RedisCache" if os.environ.get("CIVICMAP_CACHE_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("CIVICMAP_CACHE_URL")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CIVICMAP_CACHE_SECONDS", "60"))
+    CACHE_THRESHOLD = 2000  # pages per process for the in-process store
+    CACHE_KEY_PREFIX = "civicmap:page:"
+    # A Redis that does not answer within this is skipped, and the page rendered.
+    CACHE_OPTIONS = (
+        {"socket_timeout": 0.25, "socket_connect_timeout": 0.25} if CACHE_REDIS_URL else None
+    )
     # Proxies in front that set X-Forwarded-For/-Proto (1 behind deploy/nginx.conf): the client's
     # real address for rate limits and logs. 0 (the default) trusts no such header.
     PROXY_HOPS = int(os.environ.get("CIVICMAP_PROXY_HOPS", "0"))
@@ -107,3 +119,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     HUMAN_MIN_SECONDS = 0  # tests post at once; tests/test_public_safety.py switches it on
     TILE_URL = ""  # tests never reach the network: maps draw on a plain background
+    # Each test runs in one transaction it rolls back, in which the database snapshot the page
+    # cache is keyed on does not move: tests/test_page_cache.py runs it in gunicorn instead.
+    PAGE_CACHE = False

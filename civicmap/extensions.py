@@ -2,6 +2,7 @@
 
 from flask import g, has_request_context, request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,6 +35,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Parts of the site that only answer GET: nothing there is limited, so skip Flask-Limiter's

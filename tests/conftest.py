@@ -11,10 +11,16 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import socket
+import subprocess
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
+import requests
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -326,3 +332,66 @@ def postcodes(session, postcodes_file):
     with postcodes_file.open(encoding="utf-8", newline="") as lines:
         areas.import_postcodes(session, lines)
     session.commit()
+
+
+# --- the app as in production: gunicorn processes on ports of their own, the project's Redis ---
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/15")
+
+
+@pytest.fixture
+def shared_redis():
+    """The project's Redis, started if need be, emptied before and after the test."""
+    port = str(sa.make_url(REDIS_URL.replace("redis://", "postgresql://")).port or 6379)
+    subprocess.run(
+        [str(ROOT / "tools" / "redis.sh"), "start"],
+        env=os.environ | {"CIVICMAP_REDIS_PORT": port},
+        check=True,
+        capture_output=True,
+    )
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    yield REDIS_URL
+    store.flushdb()
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int = 2):
+    """A gunicorn instance as in production (gunicorn.conf.py) on a port of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {
+        "DATABASE_URL": TestConfig.SQLALCHEMY_DATABASE_URI,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": "4",
+        "CIVICMAP_TILE_URL": "",
+        **env,
+    }
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--chdir",
+            str(ROOT),
+            "wsgi:app",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        yield base, proc
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)

@@ -4,89 +4,23 @@ through twice the limit."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
-import redis
 import requests
-import sqlalchemy as sa
 
 from civicmap import limits
-from civicmap.config import TestConfig
-from tests.conftest import ROOT
+from tests.conftest import gunicorn
 
 TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/15")
 
 
 @pytest.fixture
-def shared_limits():
-    """The project's Redis, started if need be, with the test's counts emptied."""
-    port = str(sa.make_url(REDIS_URL.replace("redis://", "postgresql://")).port or 6379)
-    subprocess.run(
-        [str(ROOT / "tools" / "redis.sh"), "start"],
-        env=os.environ | {"CIVICMAP_REDIS_PORT": port},
-        check=True,
-        capture_output=True,
-    )
-    store = redis.Redis.from_url(REDIS_URL)
-    store.flushdb()
-    yield REDIS_URL
-    store.flushdb()
-
-
-@contextmanager
-def gunicorn(env: dict, workers: int = 2):
-    """A gunicorn instance as in production (gunicorn.conf.py) on a port of its own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {
-        "DATABASE_URL": TestConfig.SQLALCHEMY_DATABASE_URI,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_THREADS": "4",
-        "CIVICMAP_TILE_URL": "",
-        **env,
-    }
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "--chdir",
-            str(ROOT),
-            "wsgi:app",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        yield base, proc
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
-
-
-@pytest.fixture
-def two_workers(app, shared_limits):
-    with gunicorn({"SECRET_KEY": "two-workers", "RATELIMIT_STORAGE_URI": shared_limits}) as (
+def two_workers(app, shared_redis):
+    with gunicorn({"SECRET_KEY": "two-workers", "RATELIMIT_STORAGE_URI": shared_redis}) as (
         base,
         proc,
     ):
@@ -96,12 +30,12 @@ def two_workers(app, shared_limits):
 
 
 @pytest.fixture
-def two_hosts(app, shared_limits, tmp_path, clean_db):
+def two_hosts(app, shared_redis, tmp_path, clean_db):
     """Two app instances, as on two hosts behind a proxy: the same secret, the same Redis for
     limits, the same database, the same photo storage; nothing else shared."""
     env = {
         "SECRET_KEY": "one-site-two-hosts",
-        "RATELIMIT_STORAGE_URI": shared_limits,
+        "RATELIMIT_STORAGE_URI": shared_redis,
         "CIVICMAP_UPLOADS_DIR": str(tmp_path / "shared-uploads"),
     }
     with gunicorn(env, workers=1) as (one, _), gunicorn(env, workers=1) as (other, _):

@@ -9,6 +9,7 @@ from civicmap.errors import Invalid
 from civicmap.extensions import db
 from civicmap.filters import Filters
 from civicmap.geo import parse_point, point_of
+from civicmap.pagecache import shared_page
 from civicmap.services import areas, browse, calendar, events, responses
 
 bp = Blueprint("areas", __name__)
@@ -16,6 +17,7 @@ FEED_SIZE = 50
 
 
 @bp.get("/areas")
+@shared_page
 def index():
     return render_template("areas/index.html", wards=areas.ward_stats(db.session))
 
@@ -28,6 +30,7 @@ def wards_geojson():
 
 
 @bp.get("/areas/<slug>")
+@shared_page
 def ward(slug: str):
     session = db.session
     ward = areas.get_ward(session, slug)

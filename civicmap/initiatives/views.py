@@ -13,6 +13,7 @@ from civicmap.initiatives.forms import FORMS
 from civicmap.initiatives.page import render_item
 from civicmap.initiatives.urls import KIND_OF, KINDS, item_url
 from civicmap.limits import per_account
+from civicmap.pagecache import shared_page
 from civicmap.services import areas, events
 from civicmap.services import initiatives as items
 
@@ -76,6 +77,7 @@ def new(plural: str):
 
 
 @bp.get(f"/{KINDS}/<id:item_id>")
+@shared_page
 def show(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
     return render_item(item)

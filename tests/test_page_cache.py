@@ -1,0 +1,192 @@
+"""Pages kept for people not logged in (civicmap/pagecache.py), proven on two gunicorn hosts
+sharing the project's Redis, as in production: what changes in the database shows at once,
+forms on a kept page work for whoever reads it, and nothing personal is ever shared."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from werkzeug.security import generate_password_hash
+
+from civicmap.extensions import db
+from civicmap.geo import parse_point, to_db
+from civicmap.models import Initiative, Project, User
+from tests.conftest import PASSWORD, free_port, gunicorn
+from tests.factories import ACRE_LANE
+
+TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+WARD = "/areas/brixton-acre-lane"
+CACHE = "X-Civicmap-Cache"
+
+
+class Browser(requests.Session):
+    """A browser reaching both hosts through one proxy: one site name (pages are kept per host
+    name, as their absolute links name it), whichever port answers."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers["Host"] = "localhost"
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", 10)
+        return super().request(*args, **kwargs)
+
+
+def get(url: str, **kw) -> requests.Response:
+    return Browser().get(url, **kw)
+
+
+@pytest.fixture
+def hosts(app, shared_redis, clean_db):
+    env = {"SECRET_KEY": "kept-pages", "CIVICMAP_CACHE_URL": shared_redis}
+    with gunicorn(env, workers=1) as (one, _), gunicorn(env, workers=1) as (other, _):
+        yield one, other
+
+
+def commit(app, *rows) -> list[int]:
+    """Rows committed from outside the app, as another person's request would."""
+    with app.app_context():
+        db.session.add_all(rows)
+        db.session.commit()
+        ids = [row.id for row in rows]
+        db.session.remove()
+    return ids
+
+
+def resident(name: str = "Ann Kept-Pages") -> User:
+    return User(
+        email=f"{name.split()[0].lower()}@example.org",
+        display_name=name,
+        password_hash=generate_password_hash(PASSWORD),
+    )
+
+
+def project(author: User, title: str) -> Project:
+    return Project(
+        title=title,
+        description="Dig with us.",
+        category="environment",
+        status="active",
+        author=author,
+        location=to_db(parse_point(*ACRE_LANE)),
+    )
+
+
+def test_a_kept_page_is_shared_by_hosts_and_a_new_item_shows_at_once(app, hosts):
+    one, other = hosts
+    ann = resident()
+    commit(app, ann, project(ann, "Seed library"))
+    first = get(f"{one}{WARD}")
+    assert first.status_code == 200 and first.headers[CACHE] == "miss"
+    again = get(f"{other}{WARD}")  # the other host, from the shared Redis
+    assert again.headers[CACHE] == "hit" and "Seed library" in again.text
+
+    (new_id,) = commit(app, project(ann, "Tool share on Acre Lane"))
+    fresh = get(f"{other}{WARD}")
+    assert fresh.headers[CACHE] == "miss" and "Tool share on Acre Lane" in fresh.text
+    item = get(f"{one}/projects/{new_id}")
+    assert item.status_code == 200 and "Tool share on Acre Lane" in item.text
+    assert get(f"{other}/projects/{new_id}").headers[CACHE] == "hit"
+
+    # Hidden by a moderator: gone from the next page served, and its own page says so.
+    with app.app_context():
+        hidden = db.session.get(Initiative, new_id)
+        hidden.hidden, hidden.hidden_reason = True, "moderated"
+        db.session.commit()
+        db.session.remove()
+    assert "Tool share on Acre Lane" not in get(f"{one}{WARD}").text
+    assert get(f"{other}/projects/{new_id}").status_code == 410
+
+
+def test_forms_on_a_kept_page_work_for_each_reader_and_only_theirs(hosts):
+    one, other = hosts
+    first, second = Browser(), Browser()
+    assert first.get(f"{one}/areas").headers[CACHE] == "miss"
+    page = second.get(f"{other}/areas")
+    assert page.headers[CACHE] == "hit"
+    first_token = TOKEN.search(first.get(f"{one}/areas").text)[1]
+    second_token = TOKEN.search(page.text)[1]
+    assert first_token != second_token
+    assert "\x00" not in page.text
+
+    def choose_polish(browser, token):
+        return browser.post(
+            f"{one}/language",
+            data={"lang": "pl", "next": "/areas", "csrf_token": token},
+            allow_redirects=False,
+        )
+
+    assert choose_polish(second, first_token).status_code == 400  # someone else's token
+    assert choose_polish(second, second_token).status_code in (302, 303)
+    polish = second.get(f"{other}/areas")
+    assert '<html lang="pl">' in polish.text and polish.headers[CACHE] == "miss"
+
+
+def test_a_browser_revalidates_and_hears_of_a_change(app, hosts):
+    one, other = hosts
+    browser = Browser()
+    page = browser.get(f"{one}/")
+    etag = page.headers["ETag"]
+    assert page.headers["Cache-Control"] == "no-cache"
+    same = browser.get(f"{other}/", headers={"If-None-Match": etag})
+    assert same.status_code == 304 and same.content == b""
+    # Another browser's validator is not this one's: its CSRF token differs.
+    stranger = get(f"{one}/", headers={"If-None-Match": etag})
+    assert stranger.status_code == 200
+
+    ann = resident()
+    commit(app, ann, project(ann, "Street piano"))
+    changed = browser.get(f"{one}/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Street piano" in changed.text
+    assert changed.headers["ETag"] != etag
+
+
+def test_nothing_personal_is_kept_or_served_from_the_store(app, hosts):
+    one, other = hosts
+    commit(app, resident("Bea Personal"))
+    anonymous = get(f"{one}/")
+    assert anonymous.headers[CACHE] == "miss"
+
+    browser = Browser()
+    token = TOKEN.search(browser.get(f"{one}/login").text)[1]
+    logged_in = browser.post(
+        f"{one}/login",
+        data={"email": "bea@example.org", "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
+    assert logged_in.status_code == 302
+    mine = browser.get(f"{other}/")
+    assert CACHE not in mine.headers and "Log out" in mine.text
+
+    # The message after logging out is on the page that follows, though that page is kept.
+    token = TOKEN.search(mine.text)[1]
+    out = browser.post(f"{one}/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert out.status_code == 302
+    get(f"{one}/")
+    assert get(f"{other}/").headers[CACHE] == "hit"  # kept since the log-out was written
+    landing = browser.get(f"{other}/")
+    assert "You have logged out" in landing.text and CACHE not in landing.headers
+    after = browser.get(f"{one}/")
+    assert after.headers[CACHE] == "hit" and "You have logged out" not in after.text
+    assert "Log out" not in after.text and "Bea Personal" not in after.text
+
+
+def test_each_language_is_kept_apart(hosts):
+    one, other = hosts
+    english = get(f"{one}{WARD}")
+    polish = get(f"{other}{WARD}", headers={"Accept-Language": "pl"})
+    assert '<html lang="en">' in english.text and '<html lang="pl">' in polish.text
+    assert polish.headers[CACHE] == "miss"
+    assert "Accept-Language" in polish.headers["Vary"]
+
+
+def test_a_store_that_is_down_costs_speed_not_the_page(app, clean_db):
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with gunicorn({"SECRET_KEY": "no-store", "CIVICMAP_CACHE_URL": dead}, workers=1) as (base, _):
+        for path in ("/", "/areas", WARD):
+            page = get(f"{base}{path}")
+            assert page.status_code == 200 and page.headers[CACHE] == "miss"
+            token = TOKEN.search(page.text)[1]
+            assert token and "\x00" not in page.text
