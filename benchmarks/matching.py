@@ -9,14 +9,10 @@ Results print and are written to benchmarks/results/<time>-matching.json.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
-import re
 import statistics
 import sys
 import time
-import urllib.parse
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +24,10 @@ from benchmarks.run import (  # noqa: E402 - after the path is set
     CONNECTIONS,
     RESULTS,
     app_server,
+    log_in,
     pgbench,
     prepare_data,
+    the_person,
     wrk,
 )
 
@@ -41,7 +39,6 @@ SKILLS = [
     "event planning", "baking", "knitting", "dance", "film making", "web design", "mentoring",
     "languages", "data", "research", "welding", "upholstery",
 ]  # fmt: skip
-EMAIL, PASSWORD = "matching-bench@example.org", "a-long-benchmark-passphrase"
 
 # One to three skills per row, spread over all 40 by a hash of its id, so every run is the same.
 PICK = (
@@ -79,43 +76,6 @@ def give_skills(engine) -> dict:
             )
         ).one()
     return {"set_now": [needs, offers], "needing": counts[0], "offering": counts[1]}
-
-
-def the_person(session) -> int:
-    from sqlalchemy import text
-    from werkzeug.security import generate_password_hash
-
-    ward = session.scalar(text("SELECT id FROM wards WHERE slug = 'brixton-acre-lane'"))
-    user_id = session.scalar(
-        text(
-            "INSERT INTO users (email, display_name, password_hash, skills, home_ward_id,"
-            " email_confirmed_at) VALUES (:e, 'Bench', :h, :s, :w, now())"
-            " ON CONFLICT ((lower(email))) DO UPDATE SET password_hash = EXCLUDED.password_hash"
-            " RETURNING id"
-        ),
-        {
-            "e": EMAIL,
-            "h": generate_password_hash(PASSWORD),
-            "s": ["carpentry", "gardening", "cooking"],
-            "w": ward,
-        },
-    )
-    session.commit()
-    return user_id
-
-
-def log_in(base: str) -> str:
-    """A session cookie from logging in through the site's own form."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login").read().decode()
-    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
-    form = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
-    opener.open(f"{base}/login", data=form.encode())
-    cookies = {c.name: c.value for c in jar}
-    if "session" not in cookies:
-        raise RuntimeError("could not log in to the bench server")
-    return f"session={cookies['session']}"
 
 
 def origin_of(app, user_id: int):

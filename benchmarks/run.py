@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import http.cookiejar
 import json
 import math
 import os
@@ -39,6 +40,7 @@ APP_PORT, PEER_PORT = 58001, 58002
 WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))
 CONNECTIONS = 32
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+EMAIL, PASSWORD = "matching-bench@example.org", "a-long-benchmark-passphrase"
 RESULTS = ROOT / "benchmarks" / "results"
 TIPG = ROOT / "benchmarks" / ".venv-tipg" / "bin" / "uvicorn"
 
@@ -122,11 +124,22 @@ def cases() -> list[dict]:
             "peer": f"{PEER_TABLE}?bbox={OGC_BOX}&limit=1000&kind=project&{PUBLIC_POINT}",
             "goal": "ogc1000",
         },
-        {"name": "front page", "path": "/", "peer": None, "goal": None},
-        {"name": "areas page", "path": "/areas", "peer": None, "goal": None},
-        {"name": "ward page", "path": "/areas/brixton-acre-lane", "peer": None, "goal": None},
-        {"name": "item page", "path": "/projects/1", "peer": None, "goal": None},
+        *PAGES,
+        # The same pages for a logged-in resident: never served from the shared page cache.
+        *({**page, "name": f"{page['name']}, in", "person": True} for page in PAGES),
     ]
+
+
+def which(pages_only: bool) -> list[dict]:
+    return [case for case in cases() if case["goal"] == "page"] if pages_only else cases()
+
+
+PAGES = [
+    {"name": "front page", "path": "/", "peer": None, "goal": "page"},
+    {"name": "areas page", "path": "/areas", "peer": None, "goal": "page"},
+    {"name": "ward page", "path": "/areas/brixton-acre-lane", "peer": None, "goal": "page"},
+    {"name": "item page", "path": "/projects/1", "peer": None, "goal": "page"},
+]
 
 
 # --- processes ---------------------------------------------------------------------------------
@@ -239,6 +252,8 @@ def prepare_data(total: int) -> dict:
 
     class Bench(Config):
         SQLALCHEMY_DATABASE_URI = DB_URL
+        SECRET_KEY = "bench"  # the server's, so capture_sql can replay a logged-in request
+        PAGE_CACHE = False  # capture_sql records the SQL of a page rendered afresh
 
     app = create_app(Bench)
     with app.app_context():
@@ -248,6 +263,7 @@ def prepare_data(total: int) -> dict:
         features = read_area_features((ROOT / "data" / "lambeth-wards-2022.geojson").read_text())
         areas.import_areas(db.session, features)
         demo.seed_demo(db.session)
+        the_person(db.session)
         db.session.commit()
         have = db.session.scalar(
             text(
@@ -272,7 +288,7 @@ def prepare_data(total: int) -> dict:
     return {"synthetic_items": total, "bulk_load": load, "app": app}
 
 
-def capture_sql(app, path: str, prepared: bool) -> tuple[list[str], dict[str, str]]:
+def capture_sql(app, path: str, prepared: bool, headers=None) -> tuple[list[str], dict[str, str]]:
     """The SQL statements a request runs, as a pgbench script's lines.
 
     Prepared (what the map endpoint does: its reads keep psycopg's prepared statements), each
@@ -295,7 +311,7 @@ def capture_sql(app, path: str, prepared: bool) -> tuple[list[str], dict[str, st
         engine = db.engine
         event.listen(engine, "before_cursor_execute", record)
         try:
-            response = app.test_client().get(path)
+            response = app.test_client().get(path, headers=headers or {})
             assert response.status_code == 200, (path, response.status_code)
         finally:
             event.remove(engine, "before_cursor_execute", record)
@@ -314,6 +330,45 @@ def capture_sql(app, path: str, prepared: bool) -> tuple[list[str], dict[str, st
             re.sub(r"%\((\w+)\)s", lambda m, n=n: f":p{n}_{m[1]}", statement).replace("%%", "%")
         )
     return lines, defines
+
+
+def the_person(session) -> int:
+    """The bench's one resident (made or refreshed): three skills, home in Brixton Acre Lane,
+    a known password, so logged-in pages and /me/matches can be measured."""
+    from sqlalchemy import text
+    from werkzeug.security import generate_password_hash
+
+    ward = session.scalar(text("SELECT id FROM wards WHERE slug = 'brixton-acre-lane'"))
+    user_id = session.scalar(
+        text(
+            "INSERT INTO users (email, display_name, password_hash, skills, home_ward_id,"
+            " email_confirmed_at) VALUES (:e, 'Bench', :h, :s, :w, now())"
+            " ON CONFLICT ((lower(email))) DO UPDATE SET password_hash = EXCLUDED.password_hash"
+            " RETURNING id"
+        ),
+        {
+            "e": EMAIL,
+            "h": generate_password_hash(PASSWORD),
+            "s": ["carpentry", "gardening", "cooking"],
+            "w": ward,
+        },
+    )
+    session.commit()
+    return user_id
+
+
+def log_in(base: str) -> str:
+    """A session cookie from logging in through the site's own form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
+    form = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    opener.open(f"{base}/login", data=form.encode())
+    cookies = {c.name: c.value for c in jar}
+    if "session" not in cookies:
+        raise RuntimeError("could not log in to the bench server")
+    return f"session={cookies['session']}"
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -505,32 +560,39 @@ def settle(group: int, timeout: float = 120) -> None:
     print(f"  warning: process group {group} still busy after {timeout} s", file=sys.stderr)
 
 
-def measure(total: int, seconds: int, memory_seconds: int, with_browser: bool) -> dict:
+def measure(
+    total: int, seconds: int, memory_seconds: int, with_browser: bool, pages_only: bool = False
+) -> dict:
     data = prepare_data(total)
     app = data.pop("app")
     results = {"items": total, **data, "endpoints": []}
     with app_server() as gunicorn, peer_server() as peer:
+        cookie = log_in(f"http://127.0.0.1:{APP_PORT}")
         # civicmap and its SQL first, the peer after: nothing the peer still computes for
         # requests wrk gave up on can overlap a civicmap measurement.
-        for case in cases():
+        for case in which(pages_only):
             url = f"http://127.0.0.1:{APP_PORT}{case['path']}"
-            wrk(url, 2)  # warm up
+            headers = [f"Cookie: {cookie}"] if case.get("person") else []
+            wrk(url, 2, headers)  # warm up
             row = {
                 "name": case["name"],
                 "path": case["path"],
                 "goal": case["goal"],
-                "civicmap": wrk(url, seconds),
+                "person": bool(case.get("person")),
+                "civicmap": wrk(url, seconds, headers),
             }
             settle(gunicorn.pid)
             prepared = case["goal"] == "map"  # the map reads keep their statements prepared
-            row["limit"] = pgbench(capture_sql(app, case["path"], prepared), seconds, prepared)
+            sql = capture_sql(app, case["path"], prepared, dict(h.split(": ", 1) for h in headers))
+            row["limit"] = pgbench(sql, seconds, prepared)
             row["gzip_bytes"] = gzip_size(url)
             results["endpoints"].append(row)
             print(f"  measured {case['name']}", file=sys.stderr, flush=True)
         if with_browser:
             results["map_page"] = browser()
-        results["memory"] = memory_run(gunicorn.pid, memory_seconds)
-        for case, row in zip(cases(), results["endpoints"], strict=True):
+        if memory_seconds:
+            results["memory"] = memory_run(gunicorn.pid, memory_seconds)
+        for case, row in zip(which(pages_only), results["endpoints"], strict=True):
             if case["peer"]:
                 peer_url = f"http://127.0.0.1:{PEER_PORT}{case['peer']}"
                 settle(peer.pid)
@@ -611,24 +673,34 @@ def table(run_results: list[dict]) -> str:
                 f"{'':>9} map page: first pins {m['first_pins_s']} s, "
                 f"JS+CSS {m['js_css_gzip_bytes'] / 1024:.1f} KB gzip"
             )
-        mem = r["memory"]
-        lines.append(
-            f"{'':>9} worker RSS change over {mem['seconds']} s: {mem['change']} "
-            f"(flat ±20%: {mem['flat_within_20pct']})"
-        )
+        mem = r.get("memory")
+        if mem:
+            lines.append(
+                f"{'':>9} worker RSS change over {mem['seconds']} s: {mem['change']} "
+                f"(flat ±20%: {mem['flat_within_20pct']})"
+            )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100,000 items, short runs")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="the pages alone (anonymous and logged in) at 1,000,000 items, on the bench"
+        " database the last run left (topped up if short)",
+    )
     args = parser.parse_args()
-    sizes = [100_000] if args.quick else [100_000, 1_000_000]
-    seconds, memory_seconds = (8, 20) if args.quick else (20, 60)
+    sizes = [100_000] if args.quick else [1_000_000] if args.pages else [100_000, 1_000_000]
+    seconds, memory_seconds = (8, 20) if args.quick else (20, 0) if args.pages else (20, 60)
     started = time.time()
-    # A fresh database each run, so the bulk load is measured every time.
-    psql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    runs = [measure(n, seconds, memory_seconds, with_browser=True) for n in sizes]
+    if not args.pages:  # a fresh database each full run, so the bulk load is measured every time
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    runs = [
+        measure(n, seconds, memory_seconds, with_browser=not args.pages, pages_only=args.pages)
+        for n in sizes
+    ]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -647,7 +719,8 @@ def main() -> None:
         "wall_seconds": round(time.time() - started),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}{'-quick' if args.quick else ''}.json"
+    kind = "-quick" if args.quick else "-pages" if args.pages else ""
+    out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}{kind}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
     print(table(runs))
     print(
