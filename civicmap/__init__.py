@@ -119,6 +119,7 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_view = "auth.login"
     from civicmap.geo import point_of
+    from civicmap.pagecache import reader_context
     from civicmap.rendering import user_text
     from civicmap.routing import unauthorized
     from civicmap.security import refuse_nul_characters, security_headers
@@ -126,6 +127,7 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.unauthorized_handler(unauthorized)
     app.context_processor(context_processor)
+    app.context_processor(reader_context)  # after Flask-Login's: see civicmap/pagecache.py
     app.after_request(security_headers)
     app.before_request(refuse_nul_characters)
     app.add_template_filter(user_text)

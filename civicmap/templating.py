@@ -13,6 +13,7 @@ from civicmap.geo import distance_label
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
 from civicmap.notifications.wording import note_link, note_text
+from civicmap.pagecache import personal
 from civicmap.services import skills
 from civicmap.services.responses import as_shown
 
@@ -33,6 +34,7 @@ def context_processor() -> dict:
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,
         "is_following": is_following,
+        "personal": personal,
         "skill_suggestions": lambda: skills.suggestions(db.session),
         "field_aria": field_aria,
         "get_locale": get_locale,
