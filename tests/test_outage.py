@@ -85,6 +85,7 @@ def relayed(app):
 
     class ThroughRelay(TestConfig):
         SQLALCHEMY_DATABASE_URI = url.set(port=relay.port).render_as_string(hide_password=False)
+        PAGE_CACHE = True  # kept pages too: their data's snapshot is read before they are served
 
     relayed_app = create_app(ThroughRelay)
 
@@ -107,6 +108,7 @@ def test_every_request_during_an_outage_is_a_503_to_try_again(relayed):
     relay, client = relayed
     for url in PAGES:
         assert client.get(url).status_code == 200, url
+    assert client.get("/areas").headers["X-Civicmap-Cache"] == "hit"
     relay.cut()
     for _ in range(2):  # the dropped pooled connection, then a refused new one
         for url in PAGES:
