@@ -4,7 +4,7 @@ that round-trips, this week / this month, the ward page, and what happened after
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,7 +111,9 @@ def test_a_wrong_event_is_explained_and_the_form_kept(session, as_person, change
 
 def test_capacity_cannot_go_below_those_going(session, as_person):
     organiser_visitor, organiser = as_person()
-    event = make_event(session, author=organiser, capacity=3)
+    # A morning, so the edit below (a day, a start and an end time) never crosses midnight.
+    morning = datetime.combine(SOON, time(10, 0), tzinfo=LONDON)
+    event = make_event(session, author=organiser, starts=morning, capacity=3)
     for _ in range(2):
         guest, _user = as_person()
         assert guest.post(f"/events/{event.id}/going").status_code == 302
