@@ -12,7 +12,7 @@ export TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 export FLASK_APP := wsgi.py
 WARDS := data/lambeth-wards-2022.geojson
 
-.PHONY: bench-pages bench-import bench-mail bench-matching bench-queues bench-search mail translations redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
+.PHONY: bench-replica bench-pages bench-import bench-mail bench-matching bench-queues bench-search mail translations redis run test stop deps test-deps bench-deps soak-deps db lint format seed clean bench bench-quick soak
 
 # The web server and the background worker (mail, digests) side by side; Ctrl-C stops both.
 run: deps db seed mail
@@ -77,6 +77,10 @@ bench-import: deps db
 # The pages people land on, anonymous and logged in, at 1,000,000 items (#16's goals).
 bench-pages: bench-deps db
 	$(VENV)/python benchmarks/run.py --pages
+
+# What a streaming replica of the project cluster buys the read-only endpoints, at 1M items.
+bench-replica: bench-deps db
+	$(VENV)/python benchmarks/replica.py
 
 bench-quick: bench-deps db
 	$(VENV)/python benchmarks/run.py --quick
