@@ -67,10 +67,8 @@ def shared_page(everyone: bool = False):
                 kept = _keepable(response, parts)
                 _store(key, kept)
                 state = "miss"
-            response = current_app.response_class(
-                kept["body"], status=kept["status"], headers=kept["headers"]
-            )
-            _fill(response, kept)
+            response = current_app.response_class(status=kept["status"], headers=kept["headers"])
+            _fill(response, kept)  # the body, for this reader
             response.headers[HEADER] = state
             # Browsers may keep the page but must ask each time; a 304 only while neither the
             # data, their CSRF token (in their session) nor who is logged in changed.

@@ -336,6 +336,7 @@ def postcodes(session, postcodes_file):
 
 # --- the app as in production: gunicorn processes on ports of their own, the project's Redis ---
 
+TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')  # a form's CSRF token, in a page
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/15")
 
 

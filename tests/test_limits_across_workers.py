@@ -13,9 +13,7 @@ import pytest
 import requests
 
 from civicmap import limits
-from tests.conftest import gunicorn
-
-TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+from tests.conftest import TOKEN, gunicorn
 
 
 @pytest.fixture

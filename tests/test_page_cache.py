@@ -14,10 +14,9 @@ from werkzeug.security import generate_password_hash
 from civicmap.extensions import db
 from civicmap.geo import parse_point, to_db
 from civicmap.models import Initiative, Project, User
-from tests.conftest import PASSWORD, free_port, gunicorn
+from tests.conftest import PASSWORD, TOKEN, free_port, gunicorn
 from tests.factories import ACRE_LANE
 
-TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
 WARD = "/areas/brixton-acre-lane"
 CACHE = "X-Civicmap-Cache"
 
