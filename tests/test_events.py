@@ -226,7 +226,10 @@ def test_this_week_and_this_month(app, session, client):
     soon = make_event(
         session, starts=now + (min(week_end, month_end) - now) / 2, title="Bulb planting soon"
     )
-    later = make_event(session, starts=month_end + timedelta(days=2), title="Next month")
+    # After both ends: on the last day of a month, "two days into next month" is this week.
+    later = make_event(
+        session, starts=max(week_end, month_end) + timedelta(days=2), title="Next month"
+    )
     make_initiative(session, "project", title="Not an event")
 
     def titles(when):
