@@ -61,7 +61,7 @@ def _kept_secret_key(path: Path) -> str:
 def register_extensions(app: Flask) -> None:
     from geoalchemy2 import alembic_helpers
 
-    from civicmap import models
+    from civicmap import models  # noqa: F401 - every table, before Flask-Migrate looks
     from civicmap.extensions import (
         babel,
         cache,
@@ -103,6 +103,9 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     login_manager.init_app(app)
 
+    from civicmap import pagecache
+    from civicmap.services import notifications
+
     @login_manager.user_loader
     def load_user(session_id: str):
         # "<id>.<session version>": a session from before a password change or a log-out
@@ -112,7 +115,7 @@ def register_extensions(app: Flask) -> None:
             user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()
         ):
             return None
-        user = db.session.get(models.User, int(user_id))
+        user = pagecache.load_reader(int(user_id), notifications.account_of_reader)
         if user is None or user.session_version != int(version) or user.suspended_at:
             return None
         return user

@@ -2,17 +2,21 @@
 conditional GET for them.
 
 A page is kept under a key made of what it was rendered from: the database's current snapshot
-(`pg_current_snapshot()`: it changes the moment any transaction that writes starts or ends, so
-a new or hidden item is on the next page served, with no version row for writers to queue on),
-the language, the host and the full path. Kept pages also expire after CACHE_DEFAULT_TIMEOUT
+(`pg_current_snapshot()`: it changes the moment any transaction that wrote ends, so a new or
+hidden item is on the next page served, with no version row for writers to queue on), the
+language, the host and the full path. Kept pages also expire after CACHE_DEFAULT_TIMEOUT
 seconds, so what depends on the clock alone ("coming up", "took place") moves on too.
 
 A kept page is rendered for nobody in particular: its templates see a reader who is not logged
 in, and what differs by reader comes through `personal(template, **context)` (the account links
-in the header, a ward's follow button), kept as a placeholder and rendered for each reader on the
-way out, as is each reader's own CSRF token. Pages whose view itself reads the person (an item
-page shows its author what others cannot see) are kept for people not logged in only. A page
-with a message waiting for its reader (a flash) is rendered as before.
+in the header, follow buttons, an item's forms and its author's tools), kept as a placeholder
+and rendered for each reader on the way out, as is each reader's own CSRF token. Markup the
+same for all who see it (an empty form) is made once with the page (`keep_section`) for the
+parts to show. The logged-in reader's own row and what every page shows them of their own are
+kept by the same snapshot (`load_reader`), so a kept page costs them no query of their own. A
+view that makes a page for its reader alone (a hidden item, which only moderators see) says so
+with `not_shared()`. A page with a message waiting for its reader (a flash) is rendered as
+before.
 
 The store is Flask-Caching: in-process by default, Redis with CIVICMAP_CACHE_URL (so two hosts
 share it). A store that is down costs speed, never the page.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import wraps
 
 import psycopg
@@ -32,8 +37,10 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 
 from civicmap.extensions import cache, db, login_manager
+from civicmap.models import User
 
 logger = logging.getLogger("civicmap")
 SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text"
@@ -41,52 +48,91 @@ SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text"
 # forge the placeholder.
 CSRF_HOLE = "\x00csrf\x00"
 PART = "\x00part{}\x00"
+PARTS = re.compile("\x00part([0-9]+)\x00")
+# What a kept reader carries: everything of their row but the password hash (which a page never
+# needs; it is read from the database if anything asks).
+READER_COLUMNS = [c for c in User.__mapper__.column_attrs if c.key != "password_hash"]
 HEADER = "X-Civicmap-Cache"  # "hit" or "miss": for operators and the tests
 
 
-def shared_page(everyone: bool = False):
-    """Serve this GET view from the shared cache: for people not logged in, or, where the view
-    reads nothing of the person (only its templates' personal() parts do), for `everyone`."""
+def shared_page(view):
+    """Serve this GET view from the shared cache. The view reads nothing of the person (what
+    differs by reader is in its templates' personal() parts), or says `not_shared()`."""
 
-    def decorate(view):
-        @wraps(view)
-        def cached_view(*args, **kwargs):
-            if not _may_share(everyone):
-                return view(*args, **kwargs)
-            key = _key(_snapshot())
-            kept = _load(key)
-            state = "hit"
-            if kept is None:
-                g.shared_parts = []
-                try:
-                    response = make_response(view(*args, **kwargs))
-                finally:
-                    parts = g.pop("shared_parts")
-                if not _may_keep(response):
-                    return _fill_parts(response, parts)
-                kept = _keepable(response, parts)
-                _store(key, kept)
-                state = "miss"
-            response = current_app.response_class(status=kept["status"], headers=kept["headers"])
-            _fill(response, kept)  # the body, for this reader
-            response.headers[HEADER] = state
-            # Browsers may keep the page but must ask each time; a 304 only while neither the
-            # data, their CSRF token (in their session) nor who is logged in changed.
-            response.headers["Cache-Control"] = "no-cache"
-            reader = current_user.get_id() if current_user.is_authenticated else ""
-            response.set_etag(_etag(key, session.get("csrf_token", ""), reader), weak=True)
-            return response.make_conditional(request)
+    @wraps(view)
+    def cached_view(*args, **kwargs):
+        if not _may_share():
+            return view(*args, **kwargs)
+        key = _key(_snapshot())
+        kept = _load(key)
+        state = "hit"
+        if kept is None:
+            g.shared_parts = []
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                parts = g.pop("shared_parts")
+            if not _may_keep(response):
+                return _fill_parts(response, parts)
+            kept = _keepable(response, parts)
+            _store(key, kept)
+            state = "miss"
+        response = current_app.response_class(status=kept["status"], headers=kept["headers"])
+        _fill(response, kept)  # the body, for this reader
+        response.headers[HEADER] = state
+        # Browsers may keep the page but must ask each time; a 304 only while neither the
+        # data, their CSRF token (in their session) nor who is logged in changed.
+        response.headers["Cache-Control"] = "no-cache"
+        reader = current_user.get_id() if current_user.is_authenticated else ""
+        response.set_etag(_etag(key, session.get("csrf_token", ""), reader), weak=True)
+        return response.make_conditional(request)
 
-        return cached_view
+    cached_view.shared_page = True
+    return cached_view
 
-    return decorate
+
+def load_reader(user_id: int, load):
+    """The logged-in reader of a kept page, as of the snapshot the page is kept under: their
+    row (but its password hash) and what every page shows them of their own (their unread
+    count, the wards they follow), kept like a page, so a kept page costs them no query (the
+    snapshot changes with any write, a log-out or a suspension included).
+    `load(session, user_id)` reads them where none are kept: the user, and a dict of the rest
+    for `g`. Other requests read the row alone, as they may change the rest before they show it."""
+    if not _is_shared_page():
+        return db.session.get(User, user_id)
+    key = _reader_key(_snapshot(), user_id)
+    kept = _load(key)
+    if kept is None:
+        user, own = load(db.session, user_id)
+        if user is not None:
+            columns = {c.key: getattr(user, c.key) for c in READER_COLUMNS}
+            _store(key, {"columns": columns, "own": own})
+    else:
+        user = User(**kept["columns"])
+        make_transient_to_detached(user)  # as if just read: not new, nothing changed
+        user = db.session.merge(user, load=False)
+        own = kept["own"]
+    for name, value in own.items():
+        setattr(g, name, value)
+    return user
+
+
+def _is_shared_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "shared_page", False) and _may_share()
 
 
 def _snapshot() -> str:
     """The snapshot of the database this request's session reads (the replica, where it was
-    routed there), in one round trip: autocommit, so no BEGIN and no ROLLBACK around it
-    (through SQLAlchemy's Connection it took three, and 4.4 rather than 1.6 ms a kept page).
-    A database that is down is the usual outage: a 503 "try again"."""
+    routed there), once a request, in one round trip: autocommit, so no BEGIN and no ROLLBACK
+    around it (through SQLAlchemy's Connection it took three, and 4.4 rather than 1.6 ms a
+    kept page). A database that is down is the usual outage: a 503 "try again"."""
+    if "snapshot" not in g:
+        g.snapshot = _read_snapshot()
+    return g.snapshot
+
+
+def _read_snapshot() -> str:
     try:
         connection = db.session.get_bind().raw_connection()
     except psycopg.Error as exc:
@@ -114,6 +160,19 @@ def personal(template: str, **context) -> Markup:
     return Markup(PART.format(len(parts) - 1))  # noqa: S704 - our own placeholder
 
 
+def keep_section(name: str, caller) -> Markup:
+    """`{% call keep_section(name) %}…{% endcall %}`: markup the same for every reader that some
+    readers are shown (an empty form), made once with the page and kept with it, for a
+    personal part to show with `section(name)` (so a part costs a few bytes, not a form's
+    rendering, each time it is served). It shows nothing where it is called."""
+    g.setdefault("sections", {})[name] = str(caller())
+    return Markup("")
+
+
+def section(name: str) -> Markup:
+    return Markup(g.get("sections", {}).get(name, ""))  # noqa: S704 - rendered by us
+
+
 def reader_context() -> dict:
     """While a page is rendered to be kept, its templates see nobody logged in (registered
     after Flask-Login's context processor, so this one wins)."""
@@ -122,15 +181,30 @@ def reader_context() -> dict:
     return {}
 
 
+def not_shared() -> None:
+    """This page is for its reader alone (a hidden item its moderator reads): not kept."""
+    g.not_shared = True
+
+
 def _render_parts(body: str, parts: list) -> str:
-    for n, (template, context) in enumerate(parts):
-        body = body.replace(PART.format(n), render_template(template, **context))
-    return body
+    if not parts:
+        return body
+    # One template context for all the parts (an item page has one per comment, each a
+    # report link): the context processors run once, not once a part.
+    app = current_app._get_current_object()
+    shared: dict = {}
+    app.update_template_context(shared)
+    rendered = [
+        app.jinja_env.get_template(template).render({**shared, **context})
+        for template, context in parts
+    ]
+    return PARTS.sub(lambda found: rendered[int(found[1])], body)
 
 
 def _fill(response, kept: dict) -> None:
     # Most readers are not logged in: their parts were rendered once, when the page was kept.
     if current_user.is_authenticated:
+        g.sections = kept["sections"]
         body = _render_parts(kept["body"], kept["parts"])
     else:
         body = kept["for_nobody"]
@@ -146,11 +220,10 @@ def _fill_parts(response, parts: list) -> object:
     return response
 
 
-def _may_share(everyone: bool) -> bool:
+def _may_share() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and current_app.config["PAGE_CACHE"]
-        and (everyone or not current_user.is_authenticated)
         and not session.get("_flashes")
     )
 
@@ -158,6 +231,7 @@ def _may_share(everyone: bool) -> bool:
 def _may_keep(response) -> bool:
     return (
         response.status_code == 200
+        and not g.get("not_shared")
         and response.mimetype == "text/html"
         and "Set-Cookie" not in response.headers
     )
@@ -170,9 +244,11 @@ def _keepable(response, parts: list) -> dict:
         for_nobody = _render_parts(body, parts)
     finally:
         g.as_nobody = False
+    sections = g.get("sections", {})
     token = g.get("csrf_token")
     if token:
         body, for_nobody = body.replace(token, CSRF_HOLE), for_nobody.replace(token, CSRF_HOLE)
+        sections = {name: html.replace(token, CSRF_HOLE) for name, html in sections.items()}
     headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
     return {
         "status": response.status_code,
@@ -180,11 +256,17 @@ def _keepable(response, parts: list) -> dict:
         "body": body,
         "parts": parts,
         "for_nobody": for_nobody,
+        "sections": sections,
     }
 
 
 def _key(snapshot: str) -> str:
     parts = (snapshot, str(get_locale()), request.host_url, request.full_path)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _reader_key(snapshot: str, user_id: int) -> str:
+    parts = (snapshot, "reader", request.host_url, str(user_id))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -3,17 +3,18 @@ the area's extent for maps."""
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from civicmap import clock, i18n
 from civicmap.extensions import db
 from civicmap.geo import distance_label
+from civicmap.initiatives import page as item_page
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
 from civicmap.notifications.wording import note_link, note_text
-from civicmap.pagecache import personal
+from civicmap.pagecache import keep_section, personal, section
 from civicmap.services import skills
 from civicmap.services.responses import as_shown
 
@@ -35,6 +36,8 @@ def context_processor() -> dict:
         "unread_notifications": unread_notifications,
         "is_following": is_following,
         "personal": personal,
+        "keep_section": keep_section,
+        "section": section,
         "skill_suggestions": lambda: skills.suggestions(db.session),
         "field_aria": field_aria,
         "get_locale": get_locale,
@@ -49,6 +52,7 @@ def context_processor() -> dict:
         "area_name": current_app.config["AREA_NAME"],
         "boundary_attribution": current_app.config["BOUNDARY_ATTRIBUTION"],
         "vocabulary": vocabulary,
+        **item_page.helpers(),
     }
 
 
@@ -90,6 +94,8 @@ def unread_notifications() -> int:
 
     from civicmap.services.notifications import unread_count
 
+    if "unread_notifications" in g:  # read with the account (civicmap/pagecache.py)
+        return g.unread_notifications
     return unread_count(db.session, current_user.id)
 
 

@@ -9,11 +9,19 @@ import re
 
 import pytest
 import requests
+from sqlalchemy import func
 from werkzeug.security import generate_password_hash
 
 from civicmap.extensions import db
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Initiative, Project, User
+from civicmap.models import (
+    Initiative,
+    Notification,
+    Project,
+    Proposal,
+    User,
+    Volunteering,
+)
 from tests.conftest import PASSWORD, TOKEN, free_port, gunicorn
 from tests.factories import ACRE_LANE
 
@@ -161,7 +169,7 @@ def test_a_kept_page_carries_each_readers_own_parts_and_nobody_elses(app, hosts)
     bea.role = "moderator"
     cal = resident("Cal Resident")
     ann = resident()
-    (_, _, _, item_id) = commit(app, bea, cal, ann, project(ann, "Seed swap"))
+    commit(app, bea, cal, ann, project(ann, "Seed swap"))
     assert get(f"{one}{WARD}").headers[CACHE] == "miss"
     bea_browser = log_in(one, "bea@example.org")
     cal_browser = log_in(other, "cal@example.org")
@@ -193,9 +201,99 @@ def test_a_kept_page_carries_each_readers_own_parts_and_nobody_elses(app, hosts)
     assert set(TOKEN.findall(cal_again.text)).isdisjoint(TOKEN.findall(bea_again.text))
     assert "\x00" not in cal_again.text + bea_again.text + nobody.text
 
-    # An item page's view reads the person (its author sees more): kept for nobody logged in.
-    item = bea_browser.get(f"{one}/projects/{item_id}")
-    assert item.status_code == 200 and CACHE not in item.headers
+
+def test_an_item_page_is_kept_for_everyone_and_each_reader_sees_their_own_part(app, hosts):
+    one, other = hosts
+    ann, bea, cal, dev = (
+        resident("Ann Author"),
+        resident("Bea Moderator"),
+        resident("Cal Volunteer"),
+        resident("Dev Resident"),
+    )
+    bea.role = "moderator"
+    ids = commit(app, ann, bea, cal, dev, project(ann, "Seed swap"))
+    (plan,) = commit(
+        app,
+        Proposal(
+            initiative_id=ids[4],
+            initiative_kind="project",
+            author_id=ids[0],
+            action="Build the shelves",
+            volunteers_needed=3,
+        ),
+    )
+    commit(app, Volunteering(proposal_id=plan, user_id=ids[2]))
+    page = f"/projects/{ids[4]}"
+    readers = {name: log_in(one, f"{name}@example.org") for name in ("ann", "bea", "cal", "dev")}
+    assert get(f"{one}{page}").headers[CACHE] == "miss"  # the logging in wrote
+
+    seen = {name: browser.get(f"{other}{page}") for name, browser in readers.items()}
+    seen["nobody"] = get(f"{one}{page}")
+    assert {answer.headers[CACHE] for answer in seen.values()} == {"hit"}
+    theirs = {
+        "ann": [">Edit</a>", "Post an update", "Add a photo", "Your volunteers", "Follow this"],
+        "bea": ["Hide (moderation)", "Report this project", "Volunteer for this", "Follow this"],
+        "cal": ["Stop volunteering", "Report this project", "Follow this"],
+        "dev": ["Volunteer for this", "Report this project", "Follow this"],
+        "nobody": ["Log in to volunteer", "Log in to propose an action", "Log in to comment"],
+    }
+    for name, answer in seen.items():
+        for mine in theirs[name]:
+            assert mine in answer.text, (name, mine)
+        for other_name, parts in theirs.items():
+            for part in set(parts) - set(theirs[name]):
+                assert part not in answer.text, (name, "sees", other_name, part)
+        assert "\x00" not in answer.text
+
+    # Cal appreciates: the page is made afresh, and only Cal's says "Take back".
+    cal_page = seen["cal"]
+    appreciate = cal_page.text.index(f'action="{page}/appreciate"')
+    token = TOKEN.search(cal_page.text, appreciate)[1]
+    done = readers["cal"].post(f"{one}{page}/appreciate", data={"csrf_token": token, "note": ""})
+    assert done.status_code == 200 and "Take back my appreciation" in done.text
+    assert "Take back my appreciation" not in readers["dev"].get(f"{other}{page}").text
+    assert readers["cal"].get(f"{other}{page}").headers[CACHE] == "hit"
+
+    # Hidden: moderators still read it, made for them alone, never kept.
+    with app.app_context():
+        hidden = db.session.get(Initiative, ids[4])
+        hidden.hidden, hidden.hidden_reason = True, "moderated"
+        db.session.commit()
+        db.session.remove()
+    for _ in range(2):
+        moderator = readers["bea"].get(f"{one}{page}")
+        assert moderator.status_code == 200 and "Restore" in moderator.text
+        assert CACHE not in moderator.headers
+    assert readers["dev"].get(f"{one}{page}").status_code == 410
+
+
+def test_the_reader_is_kept_with_the_page_and_is_never_older_than_it(app, hosts):
+    """A logged-in reader's own row and unread count are kept by the same snapshot as the page:
+    a new notification, a new role or a suspension shows on the very next page."""
+    one, other = hosts
+    (dev_id,) = commit(app, resident("Dev Reader"))
+    browser = log_in(one, "dev@example.org")
+    browser.get(f"{one}/")
+    first = browser.get(f"{other}/")
+    assert first.headers[CACHE] == "hit" and "Notifications</a>" in first.text
+
+    commit(app, Notification(user_id=dev_id, event="comment"))
+    told = browser.get(f"{one}/")
+    assert "(1 new)" in told.text
+    assert "(1 new)" in browser.get(f"{other}/").text  # kept: the same on the other host
+
+    with app.app_context():
+        db.session.get(User, dev_id).role = "moderator"
+        db.session.commit()
+        db.session.remove()
+    assert "Moderation" in browser.get(f"{other}/").text
+
+    with app.app_context():
+        db.session.get(User, dev_id).suspended_at = func.now()
+        db.session.commit()
+        db.session.remove()
+    gone = browser.get(f"{one}/")
+    assert "Log out" not in gone.text and "Log in" in gone.text
 
 
 def test_a_waiting_message_is_shown_though_the_page_is_kept(app, hosts):

@@ -17,7 +17,7 @@ FEED_SIZE = 50
 
 
 @bp.get("/areas")
-@shared_page(everyone=True)
+@shared_page
 def index():
     return render_template("areas/index.html", wards=areas.ward_stats(db.session))
 
@@ -30,7 +30,7 @@ def wards_geojson():
 
 
 @bp.get("/areas/<slug>")
-@shared_page(everyone=True)
+@shared_page
 def ward(slug: str):
     session = db.session
     ward = areas.get_ward(session, slug)

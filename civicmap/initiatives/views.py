@@ -77,7 +77,7 @@ def new(plural: str):
 
 
 @bp.get(f"/{KINDS}/<id:item_id>")
-@shared_page()
+@shared_page  # what differs by reader is in the page's personal parts
 def show(plural: str, item_id: int):
     item = items.get(db.session, KIND_OF[plural], item_id, current_user)
     return render_item(item)

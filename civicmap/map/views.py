@@ -15,14 +15,14 @@ bp = Blueprint("map", __name__)
 
 
 @bp.get("/")
-@shared_page(everyone=True)
+@shared_page
 def index():
     """The front page: the map, with a server-rendered list of the same items under it."""
     return _list_page("map/index.html")
 
 
 @bp.get("/list")
-@shared_page(everyone=True)
+@shared_page
 def item_list():
     """The list on its own (and, with ?partial=1, the fragment the map page refreshes)."""
     template = "map/_list.html" if request.args.get("partial") else "map/list.html"

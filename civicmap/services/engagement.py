@@ -7,13 +7,22 @@ from datetime import UTC, date, datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
+from civicmap.extensions import read_connection
 from civicmap.geo import parse_point, to_db
-from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
+from civicmap.models import (
+    Appreciation,
+    Comment,
+    Follow,
+    Initiative,
+    Proposal,
+    User,
+    Volunteering,
+)
 from civicmap.services import areas, moderation, notifications, skills
 from civicmap.services.refusals import flush_or_refuse
 
@@ -372,19 +381,56 @@ def withdraw_volunteering(session: Session, user: User, proposal_id: int) -> Non
     )
 
 
-def waiting_for(session: Session, user, proposal_ids: list[int]) -> set[int]:
-    """The proposals among these whose waiting list this person is on."""
-    if not user.is_authenticated or not proposal_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(Volunteering.proposal_id).where(
-                Volunteering.proposal_id.in_(proposal_ids),
-                Volunteering.user_id == user.id,
-                Volunteering.status == "waiting",
+@dataclass(frozen=True)
+class Reader:
+    """Where a person stands on an item's page: whether they appreciated it and follow it, and
+    the proposals on it they help with or wait for."""
+
+    appreciated: bool = False
+    following: bool = False
+    helping: frozenset[int] = frozenset()
+    waiting: frozenset[int] = frozenset()
+
+
+def _reader_statement():
+    user, item = bindparam("user_id"), bindparam("item_id")
+
+    def mine(status: str):
+        return (
+            select(func.array_agg(Volunteering.proposal_id))
+            .where(
+                Volunteering.user_id == user,
+                Volunteering.proposal_id.in_(bindparam("proposal_ids", expanding=True)),
+                Volunteering.status == status,
             )
+            .scalar_subquery()
         )
+
+    appreciated = (
+        select(Appreciation.id)
+        .where(Appreciation.initiative_id == item, Appreciation.user_id == user)
+        .exists()
     )
+    following = (
+        select(Follow.user_id)
+        .where(Follow.user_id == user, Follow.target_kind == "item", Follow.target_id == item)
+        .exists()
+    )
+    return select(appreciated, following, mine("active"), mine("waiting"))
+
+
+# Built once: it is asked on every item page a logged-in person reads.
+READER = _reader_statement()
+
+
+def reader_of(session: Session, user, item_id: int, proposal_ids: list[int]) -> Reader:
+    """A person's standing on an item, in one statement outside a transaction (the rest of the
+    page is shared: civicmap/pagecache.py)."""
+    if not user.is_authenticated:
+        return Reader()
+    params = {"user_id": user.id, "item_id": item_id, "proposal_ids": list(proposal_ids)}
+    row = read_connection(session).execute(READER, params).one()
+    return Reader(row[0], row[1], frozenset(row[2] or ()), frozenset(row[3] or ()))
 
 
 def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:

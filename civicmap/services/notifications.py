@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -95,6 +95,8 @@ def unfollow(session: Session, user: User, kind: str, target_id: int) -> None:
 def follows(session: Session, user, kind: str, target_id: int) -> bool:
     if not user.is_authenticated:
         return False
+    if kind == "ward" and "followed_wards" in g:  # read with the account, kept with the page
+        return target_id in g.followed_wards
     return session.get(Follow, (user.id, kind, target_id)) is not None
 
 
@@ -169,6 +171,25 @@ def fan_out(
 
         tasks.defer(session, tasks.mail_at_once)
     return written
+
+
+def account_of_reader(session: Session, user_id: int) -> tuple[User | None, dict]:
+    """A person's account and what every page shows them of their own (their unread count, the
+    wards they follow), in one query: it is asked for each page they read."""
+    unread = (
+        select(func.count())
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    wards = (
+        select(func.array_agg(Follow.target_id))
+        .where(Follow.user_id == User.id, Follow.target_kind == "ward")
+        .scalar_subquery()
+    )
+    found = session.execute(select(User, unread, wards).where(User.id == user_id)).one_or_none()
+    if found is None:
+        return None, {}
+    return found[0], {"unread_notifications": found[1], "followed_wards": frozenset(found[2] or ())}
 
 
 def unread_count(session: Session, user_id: int) -> int:
