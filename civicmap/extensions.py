@@ -73,3 +73,16 @@ def read_connection(session: Session | scoped_session) -> Connection:
     if current.in_transaction() or isinstance(current.get_bind(), Connection):
         return session.connection()
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def read_now(session: Session | scoped_session, statement, params: dict):
+    """One row of one statement outside the request's transaction, on a connection of the
+    pool in autocommit: one round trip, where joining the request's session (autobegun by then
+    on a kept page) would add a BEGIN and a ROLLBACK. Where the session is bound to a
+    connection (a test's transaction), the read joins it."""
+    current = session() if isinstance(session, scoped_session) else session
+    bind = current.get_bind()
+    if isinstance(bind, Connection):
+        return current.execute(statement, params).one()
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(statement, params).one()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
-from civicmap.extensions import read_connection
+from civicmap.extensions import read_now
 from civicmap.geo import parse_point, to_db
 from civicmap.models import (
     Appreciation,
@@ -429,7 +429,7 @@ def reader_of(session: Session, user, item_id: int, proposal_ids: list[int]) -> 
     if not user.is_authenticated:
         return Reader()
     params = {"user_id": user.id, "item_id": item_id, "proposal_ids": list(proposal_ids)}
-    row = read_connection(session).execute(READER, params).one()
+    row = read_now(session, READER, params)
     return Reader(row[0], row[1], frozenset(row[2] or ()), frozenset(row[3] or ()))
 
 
