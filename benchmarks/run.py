@@ -125,7 +125,7 @@ def cases() -> list[dict]:
             "goal": "ogc1000",
         },
         *PAGES,
-        # The same pages for a logged-in resident: never served from the shared page cache.
+        # The same pages for a logged-in resident: kept pages with their parts rendered for them.
         *({**page, "name": f"{page['name']}, in", "person": True} for page in PAGES),
     ]
 
