@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
@@ -76,13 +76,28 @@ def read_connection(session: Session | scoped_session) -> Connection:
 
 
 def read_now(session: Session | scoped_session, statement, params: dict):
-    """One row of one statement outside the request's transaction, on a connection of the
-    pool in autocommit: one round trip, where joining the request's session (autobegun by then
-    on a kept page) would add a BEGIN and a ROLLBACK. Where the session is bound to a
-    connection (a test's transaction), the read joins it."""
+    """One row of one statement, in one round trip: on a pooled connection in autocommit while
+    the session holds none (a kept page, where joining the session — autobegun by merging the
+    kept reader — would add a BEGIN and a ROLLBACK); on the session's own connection once it
+    holds one, so a request never waits for a second connection while holding a first (fifty
+    at once would empty the pool and wait on each other), and sees what it wrote."""
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()
-    if isinstance(bind, Connection):
+    if current.info.get(HOLDS_CONNECTION) or isinstance(bind, Connection):
         return current.execute(statement, params).one()
     with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.execute(statement, params).one()
+
+
+HOLDS_CONNECTION = "holds_connection"
+
+
+@event.listens_for(RoutingSession, "after_begin")
+def _holds_connection(session, _transaction, _connection) -> None:
+    session.info[HOLDS_CONNECTION] = True
+
+
+@event.listens_for(RoutingSession, "after_transaction_end")
+def _released_connection(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost: its connection goes back to the pool
+        session.info.pop(HOLDS_CONNECTION, None)

@@ -36,10 +36,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis.exceptions import RedisError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import make_transient_to_detached
 
-from civicmap.extensions import cache, db, login_manager
+from civicmap.extensions import HOLDS_CONNECTION, cache, db, login_manager
 from civicmap.models import User
 
 logger = logging.getLogger("civicmap")
@@ -133,6 +134,8 @@ def _snapshot() -> str:
 
 
 def _read_snapshot() -> str:
+    if db.session().info.get(HOLDS_CONNECTION):  # never a second connection (extensions.read_now)
+        return db.session.execute(text(SNAPSHOT_SQL)).scalar_one()
     try:
         connection = db.session.get_bind().raw_connection()
     except psycopg.Error as exc:
