@@ -1,7 +1,19 @@
 """Configuration, read from the environment."""
 
+import hashlib
 import os
 import tempfile
+from pathlib import Path
+
+
+def code_version() -> str:
+    """A digest of the code and templates: kept pages carry their parts' contexts pickled, so a
+    host running other code must not read them (during a rolling deploy, say)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *(root.parent / "templates").rglob("*.html")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class Config:
@@ -46,14 +58,14 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("CIVICMAP_MAX_BODY_BYTES", str(1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "en"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    # Pages kept for people not logged in (civicmap/pagecache.py): in each process, or in a
-    # Redis that every host shares (CIVICMAP_CACHE_URL=redis://...). Kept at most a minute.
+    # Kept pages (civicmap/pagecache.py): in each process, or in a Redis that every host
+    # shares (CIVICMAP_CACHE_URL=redis://...). Kept at most a minute, and for this code only.
     PAGE_CACHE = os.environ.get("CIVICMAP_PAGE_CACHE", "1") == "1"
     CACHE_TYPE = "RedisCache" if os.environ.get("CIVICMAP_CACHE_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("CIVICMAP_CACHE_URL")
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CIVICMAP_CACHE_SECONDS", "60"))
     CACHE_THRESHOLD = 2000  # pages per process for the in-process store
-    CACHE_KEY_PREFIX = "civicmap:page:"
+    CACHE_KEY_PREFIX = f"civicmap:page:{code_version()}:"
     # A Redis that does not answer within this is skipped, and the page rendered.
     CACHE_OPTIONS = (
         {"socket_timeout": 0.25, "socket_connect_timeout": 0.25} if CACHE_REDIS_URL else None
