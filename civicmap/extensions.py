@@ -1,5 +1,6 @@
 """Extension objects, created once and bound to the app in create_app."""
 
+import psycopg
 from flask import g, has_request_context, request
 from flask_babel import Babel
 from flask_caching import Cache
@@ -11,7 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Connection, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
@@ -75,18 +76,33 @@ def read_connection(session: Session | scoped_session) -> Connection:
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def read_now(session: Session | scoped_session, statement, params: dict):
-    """One row of one statement, in one round trip: on a pooled connection in autocommit while
-    the session holds none (a kept page, where joining the session — autobegun by merging the
-    kept reader — would add a BEGIN and a ROLLBACK); on the session's own connection once it
-    holds one, so a request never waits for a second connection while holding a first (fifty
-    at once would empty the pool and wait on each other), and sees what it wrote."""
+def read_now(session: Session | scoped_session, sql: str, params: dict | None = None) -> tuple:
+    """One row of one SQL statement (psycopg's %(name)s parameters), in one round trip: on a
+    pooled connection's driver in autocommit while the session holds no connection (a kept
+    page: joining the session, autobegun by then, would add a BEGIN and a ROLLBACK, and
+    SQLAlchemy's execute path costs more Python than the query); on the session's own
+    connection once it holds one, so a request never waits for a second connection while
+    holding a first (fifty at once would empty the pool and wait on each other) and sees what
+    it wrote. A database that is down raises OperationalError: the usual 503 "try again"."""
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()
     if current.info.get(HOLDS_CONNECTION) or isinstance(bind, Connection):
-        return current.execute(statement, params).one()
-    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return connection.execute(statement, params).one()
+        return tuple(current.connection().exec_driver_sql(sql, params or {}).one())
+    try:
+        connection = bind.raw_connection()
+    except psycopg.Error as exc:
+        raise OperationalError(sql, params, exc) from exc
+    try:
+        driver = connection.driver_connection
+        driver.autocommit = True
+        row = driver.execute(sql, params).fetchone()
+        driver.autocommit = False
+        return row
+    except psycopg.Error as exc:
+        connection.invalidate()  # a connection the server dropped is not given out again
+        raise OperationalError(sql, params, exc) from exc
+    finally:
+        connection.close()  # back to the pool
 
 
 HOLDS_CONNECTION = "holds_connection"

@@ -29,18 +29,15 @@ import logging
 import re
 from functools import wraps
 
-import psycopg
 from flask import current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import make_transient_to_detached
 
-from civicmap.extensions import HOLDS_CONNECTION, cache, db, login_manager
+from civicmap.extensions import cache, db, login_manager, read_now
 from civicmap.models import User
 
 logger = logging.getLogger("civicmap")
@@ -129,28 +126,8 @@ def _snapshot() -> str:
     around it (through SQLAlchemy's Connection it took three, and 4.4 rather than 1.6 ms a
     kept page). A database that is down is the usual outage: a 503 "try again"."""
     if "snapshot" not in g:
-        g.snapshot = _read_snapshot()
+        g.snapshot = read_now(db.session, SNAPSHOT_SQL)[0]
     return g.snapshot
-
-
-def _read_snapshot() -> str:
-    if db.session().info.get(HOLDS_CONNECTION):  # never a second connection (extensions.read_now)
-        return db.session.execute(text(SNAPSHOT_SQL)).scalar_one()
-    try:
-        connection = db.session.get_bind().raw_connection()
-    except psycopg.Error as exc:
-        raise OperationalError(SNAPSHOT_SQL, None, exc) from exc
-    try:
-        driver = connection.driver_connection
-        driver.autocommit = True
-        snapshot = driver.execute(SNAPSHOT_SQL).fetchone()[0]
-        driver.autocommit = False
-        return snapshot
-    except psycopg.Error as exc:
-        connection.invalidate()  # a connection the server dropped is not given out again
-        raise OperationalError(SNAPSHOT_SQL, None, exc) from exc
-    finally:
-        connection.close()  # back to the pool
 
 
 def personal(template: str, **context) -> Markup:

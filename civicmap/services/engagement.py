@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicmap import clock
@@ -17,7 +17,6 @@ from civicmap.geo import parse_point, to_db
 from civicmap.models import (
     Appreciation,
     Comment,
-    Follow,
     Initiative,
     Proposal,
     User,
@@ -392,45 +391,28 @@ class Reader:
     waiting: frozenset[int] = frozenset()
 
 
-def _reader_statement():
-    user, item = bindparam("user_id"), bindparam("item_id")
-
-    def mine(status: str):
-        return (
-            select(func.array_agg(Volunteering.proposal_id))
-            .where(
-                Volunteering.user_id == user,
-                Volunteering.proposal_id.in_(bindparam("proposal_ids", expanding=True)),
-                Volunteering.status == status,
-            )
-            .scalar_subquery()
-        )
-
-    appreciated = (
-        select(Appreciation.id)
-        .where(Appreciation.initiative_id == item, Appreciation.user_id == user)
-        .exists()
-    )
-    following = (
-        select(Follow.user_id)
-        .where(Follow.user_id == user, Follow.target_kind == "item", Follow.target_id == item)
-        .exists()
-    )
-    return select(appreciated, following, mine("active"), mine("waiting"))
-
-
-# Built once: it is asked on every item page a logged-in person reads.
-READER = _reader_statement()
+# Asked on every item page a logged-in person reads, on the driver (extensions.read_now).
+READER = """
+SELECT
+  EXISTS (SELECT 1 FROM appreciations
+          WHERE initiative_id = %(item_id)s AND user_id = %(user_id)s),
+  EXISTS (SELECT 1 FROM follows
+          WHERE user_id = %(user_id)s AND target_kind = 'item' AND target_id = %(item_id)s),
+  ARRAY(SELECT proposal_id FROM volunteerings
+        WHERE user_id = %(user_id)s AND proposal_id = ANY(%(proposal_ids)s) AND status = 'active'),
+  ARRAY(SELECT proposal_id FROM volunteerings
+        WHERE user_id = %(user_id)s AND proposal_id = ANY(%(proposal_ids)s) AND status = 'waiting')
+"""
 
 
 def reader_of(session: Session, user, item_id: int, proposal_ids: list[int]) -> Reader:
-    """A person's standing on an item, in one statement outside a transaction (the rest of the
+    """A person's standing on an item, in one statement and one round trip (the rest of the
     page is shared: civicmap/pagecache.py)."""
     if not user.is_authenticated:
         return Reader()
     params = {"user_id": user.id, "item_id": item_id, "proposal_ids": list(proposal_ids)}
-    row = read_now(session, READER, params)
-    return Reader(row[0], row[1], frozenset(row[2] or ()), frozenset(row[3] or ()))
+    appreciated, following, helping, waiting = read_now(session, READER, params)
+    return Reader(appreciated, following, frozenset(helping), frozenset(waiting))
 
 
 def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:
