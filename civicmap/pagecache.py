@@ -240,18 +240,20 @@ def _keepable(response, parts: list) -> dict:
     }
 
 
-def _key(snapshot: str) -> str:
-    parts = (snapshot, str(get_locale()), request.host_url, request.full_path)
+def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _key(snapshot: str) -> str:
+    return _digest(snapshot, str(get_locale()), request.host_url, request.full_path)
 
 
 def _reader_key(snapshot: str, user_id: int) -> str:
-    parts = (snapshot, "reader", request.host_url, str(user_id))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return _digest(snapshot, "reader", request.host_url, str(user_id))
 
 
 def _etag(key: str, csrf_secret: str, reader: str) -> str:
-    return hashlib.sha256(f"{key}\n{csrf_secret}\n{reader}".encode()).hexdigest()[:32]
+    return _digest(key, csrf_secret, reader)[:32]
 
 
 def _load(key: str) -> dict | None:

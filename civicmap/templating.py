@@ -104,6 +104,8 @@ def is_following(kind: str, target_id: int) -> bool:
 
     from civicmap.services.notifications import follows
 
+    if kind == "ward" and "followed_wards" in g:  # read with the account (civicmap/pagecache.py)
+        return target_id in g.followed_wards
     return follows(db.session, current_user, kind, target_id)
 
 

@@ -10,7 +10,7 @@ request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template
@@ -57,15 +57,7 @@ class ItemRef:
 
     @classmethod
     def of(cls, item) -> ItemRef:
-        return cls(
-            item.id,
-            item.kind,
-            item.author_id,
-            item.hidden,
-            item.hidden_reason,
-            item.status,
-            item.capacity,
-        )
+        return cls(*(getattr(item, f.name) for f in fields(cls)))
 
 
 @dataclass(frozen=True)
@@ -121,12 +113,12 @@ def render_item(item, status: int = 200, **refused):
     from_idea = items.source_idea(session, item)  # None once the idea is hidden or deleted
     discussion_ids = [item.id] + ([from_idea.id] if from_idea else [])
     proposals = items.proposals_for(session, item.id)
-    volunteers = engagement.volunteers_of(session, [p.id for p in proposals])
+    helpers = engagement.volunteers_of(session, [p.id for p in proposals])
     open_ones = [p for p in proposals if p.status == "open"]
     context = {
         "item": item,
         "ref": ItemRef.of(item),
-        "proposal_refs": {p.id: ProposalRef.of(p, volunteers.get(p.id, [])) for p in proposals},
+        "proposal_refs": {p.id: ProposalRef.of(p, helpers.get(p.id, [])) for p in proposals},
         "proposal_ids": tuple(p.id for p in proposals),
         "proposers": tuple(p.author_id for p in open_ones),
         "needs": tuple(
@@ -145,7 +137,6 @@ def render_item(item, status: int = 200, **refused):
         "appreciations": engagement.appreciations_of(session, item),
         "comments": engagement.discussion(session, discussion_ids),
         "proposals": proposals,
-        "volunteers": volunteers,
         "from_idea": from_idea,
         # Copied onto the item by the database (migration 0013): no query of its own.
         "council_response": responses.as_shown(item.council_response),

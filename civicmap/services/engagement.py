@@ -14,14 +14,7 @@ from civicmap import clock
 from civicmap.errors import Conflict, Forbidden, Invalid, NotFound
 from civicmap.extensions import read_now
 from civicmap.geo import parse_point, to_db
-from civicmap.models import (
-    Appreciation,
-    Comment,
-    Initiative,
-    Proposal,
-    User,
-    Volunteering,
-)
+from civicmap.models import Appreciation, Comment, Initiative, Proposal, User, Volunteering
 from civicmap.services import areas, moderation, notifications, skills
 from civicmap.services.refusals import flush_or_refuse
 
@@ -398,10 +391,11 @@ SELECT
           WHERE initiative_id = %(item_id)s AND user_id = %(user_id)s),
   EXISTS (SELECT 1 FROM follows
           WHERE user_id = %(user_id)s AND target_kind = 'item' AND target_id = %(item_id)s),
-  ARRAY(SELECT proposal_id FROM volunteerings
-        WHERE user_id = %(user_id)s AND proposal_id = ANY(%(proposal_ids)s) AND status = 'active'),
-  ARRAY(SELECT proposal_id FROM volunteerings
-        WHERE user_id = %(user_id)s AND proposal_id = ANY(%(proposal_ids)s) AND status = 'waiting')
+  mine.helping, mine.waiting
+FROM (SELECT array_agg(proposal_id) FILTER (WHERE status = 'active') AS helping,
+             array_agg(proposal_id) FILTER (WHERE status = 'waiting') AS waiting
+      FROM volunteerings
+      WHERE user_id = %(user_id)s AND proposal_id = ANY(%(proposal_ids)s)) mine
 """
 
 
@@ -412,7 +406,7 @@ def reader_of(session: Session, user, item_id: int, proposal_ids: list[int]) -> 
         return Reader()
     params = {"user_id": user.id, "item_id": item_id, "proposal_ids": list(proposal_ids)}
     appreciated, following, helping, waiting = read_now(session, READER, params)
-    return Reader(appreciated, following, frozenset(helping), frozenset(waiting))
+    return Reader(appreciated, following, frozenset(helping or ()), frozenset(waiting or ()))
 
 
 def volunteers_of(session: Session, proposal_ids: list[int]) -> dict[int, list[Volunteering]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import g, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -95,8 +95,6 @@ def unfollow(session: Session, user: User, kind: str, target_id: int) -> None:
 def follows(session: Session, user, kind: str, target_id: int) -> bool:
     if not user.is_authenticated:
         return False
-    if kind == "ward" and "followed_wards" in g:  # read with the account, kept with the page
-        return target_id in g.followed_wards
     return session.get(Follow, (user.id, kind, target_id)) is not None
 
 
