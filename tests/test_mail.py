@@ -15,9 +15,12 @@ from tests.conftest import PASSWORD, run_jobs
 from tests.factories import make_initiative
 
 NOW = datetime.now(UTC)
-# 08:00 in London on a Tuesday and on a Monday (BST or GMT alike: past 07:00 either way).
-TUESDAY_MORNING = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
-MONDAY_MORNING = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
+# 08:30 UTC on the next Monday and the Tuesday after it: past 07:00 in London, BST or GMT alike,
+# and after every notification the tests make now (a digest gathers what happened before it).
+MONDAY_MORNING = (NOW + timedelta(days=7 - NOW.weekday())).replace(
+    hour=8, minute=30, second=0, microsecond=0
+)
+TUESDAY_MORNING = MONDAY_MORNING + timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +190,7 @@ def test_daily_digest_gathers_the_days_events_once_and_nothing_new_sends_nothing
     for _ in range(3):
         appreciate(as_person, item)
     assert deliver(session) == 0  # daily: nothing at once
-    early = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 06:00 in London: not yet
+    early = TUESDAY_MORNING.replace(hour=5)  # 05:00 or 06:00 in London: not yet
     assert digests(session, early) == 0
 
     assert digests(session, TUESDAY_MORNING) >= 1

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -102,7 +102,9 @@ def test_a_worker_killed_mid_digest_loses_nothing_and_sends_nothing_twice(app, i
             [{"user_id": i, "event": "new_item", "email": "daily"} for i in ids],
         )
         db.session.commit()
-        assert mail.build_digests(db.session, datetime(2026, 12, 1, 9, tzinfo=UTC)) == people
+        # 09:00 UTC tomorrow: past the digest hour in London, after the notifications.
+        tomorrow_morning = (now + timedelta(days=1)).replace(hour=9, minute=0)
+        assert mail.build_digests(db.session, tomorrow_morning) == people
         from civicmap import tasks
 
         tasks.defer(db.session, tasks.send_mail)
