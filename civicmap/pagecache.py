@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable, Hashable
 from functools import wraps
 
 from flask import current_app, g, make_response, render_template, request, session
@@ -51,6 +52,11 @@ PARTS = re.compile("\x00part([0-9]+)\x00")
 # needs; it is read from the database if anything asks).
 READER_COLUMNS = [c for c in User.__mapper__.column_attrs if c.key != "password_hash"]
 HEADER = "X-Civicmap-Cache"  # "hit" or "miss": for operators and the tests
+# Personal parts that show of their reader only what a key says (`part_key`): made once per
+# key, context, language and path in each process, and reused for every reader with that key.
+PART_KEYS: dict[str, Callable[[dict], Hashable]] = {}
+_made: dict = {}
+MADE_MAX = 10_000
 
 
 def shared_page(view):
@@ -140,6 +146,20 @@ def personal(template: str, **context) -> Markup:
     return Markup(PART.format(len(parts) - 1))  # noqa: S704 - our own placeholder
 
 
+def part_key(template: str):
+    """Register what a personal part shows of its reader (a function of the part's context,
+    read as the part is served): readers with the same answer get the same markup, made once
+    (a page's report links, one per comment, are then a lookup each, not a render each). The
+    key must say everything the template reads of the reader; their CSRF token is put in for
+    each."""
+
+    def register(key_of: Callable[[dict], Hashable]):
+        PART_KEYS[template] = key_of
+        return key_of
+
+    return register
+
+
 def keep_section(name: str, caller) -> Markup:
     """`{% call keep_section(name) %}…{% endcall %}`: markup the same for every reader that some
     readers are shown (an empty form), made once with the page and kept with it, for a
@@ -166,7 +186,7 @@ def not_shared() -> None:
     g.not_shared = True
 
 
-def _render_parts(body: str, parts: list) -> str:
+def _render_parts(body: str, parts: list, reuse: bool = False) -> str:
     if not parts:
         return body
     # One template context for all the parts (an item page has one per comment, each a
@@ -174,18 +194,44 @@ def _render_parts(body: str, parts: list) -> str:
     app = current_app._get_current_object()
     shared: dict = {}
     app.update_template_context(shared)
-    rendered = [
-        app.jinja_env.get_template(template).render({**shared, **context})
-        for template, context in parts
-    ]
+
+    def render(template: str, context: dict) -> str:
+        return app.jinja_env.get_template(template).render({**shared, **context})
+
+    made = _made_for_reader(render) if reuse else render
+    rendered = [made(template, context) for template, context in parts]
     return PARTS.sub(lambda found: rendered[int(found[1])], body)
+
+
+def _made_for_reader(render):
+    """`render`, reusing a part's markup made for an earlier reader with the same key."""
+    where = (str(get_locale()), request.script_root, request.path)
+
+    def made(template: str, context: dict) -> str:
+        key_of = PART_KEYS.get(template)
+        if key_of is None:
+            return render(template, context)
+        key = (template, key_of(context), tuple(context.items()), where)
+        try:
+            html = _made.get(key)
+        except TypeError:  # a context value that cannot be a key: made for this reader alone
+            return render(template, context)
+        if html is None:
+            html = render(template, context)
+            token = g.get("csrf_token")
+            if len(_made) >= MADE_MAX:
+                _made.clear()
+            _made[key] = html.replace(token, CSRF_HOLE) if token else html
+        return html  # its CSRF hole is filled with the rest of the page's
+
+    return made
 
 
 def _fill(response, kept: dict) -> None:
     # Most readers are not logged in: their parts were rendered once, when the page was kept.
     if current_user.is_authenticated:
         g.sections = kept["sections"]
-        body = _render_parts(kept["body"], kept["parts"])
+        body = _render_parts(kept["body"], kept["parts"], reuse=True)
     else:
         body = kept["for_nobody"]
     if CSRF_HOLE in body:

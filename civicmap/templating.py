@@ -14,7 +14,7 @@ from civicmap.initiatives import page as item_page
 from civicmap.initiatives.urls import item_url
 from civicmap.models import vocabulary
 from civicmap.notifications.wording import note_link, note_text
-from civicmap.pagecache import keep_section, personal, section
+from civicmap.pagecache import keep_section, part_key, personal, section
 from civicmap.services import skills
 from civicmap.services.responses import as_shown
 
@@ -34,7 +34,7 @@ def context_processor() -> dict:
         "item_url_patterns": item_url_patterns,
         "area_bounds": area_bounds,
         "unread_notifications": unread_notifications,
-        "is_following": is_following,
+        "follows_here": follows_here,
         "personal": personal,
         "keep_section": keep_section,
         "section": section,
@@ -107,6 +107,54 @@ def is_following(kind: str, target_id: int) -> bool:
     if kind == "ward" and "followed_wards" in g:  # read with the account (civicmap/pagecache.py)
         return target_id in g.followed_wards
     return follows(db.session, current_user, kind, target_id)
+
+
+# What each of the smallest and most repeated personal parts shows of its reader (see
+# pagecache.part_key): each key says everything its template reads of current_user.
+
+
+@part_key("_account_links.html")
+def _account_links_key(_context: dict) -> tuple:
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return (False,)
+    return (True, current_user.is_moderator, current_user.is_officer, unread_notifications())
+
+
+@part_key("_report_link.html")
+def _report_link_key(context: dict) -> bool:
+    from flask_login import current_user
+
+    return current_user.is_authenticated and current_user.id != context["author_id"]
+
+
+@part_key("_follow.html")
+def _follow_key(context: dict) -> tuple:
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return (False,)
+    return (
+        True,
+        follows_here(context["kind"], context["id"], context["item"], context["proposal_ids"]),
+    )
+
+
+@part_key("areas/_organise_event.html")
+@part_key("initiatives/_organise.html")
+def _logged_in_key(_context: dict) -> bool:
+    from flask_login import current_user
+
+    return current_user.is_authenticated
+
+
+def follows_here(kind: str, target_id: int, item, proposal_ids: tuple) -> bool:
+    """Whether the reader follows a ward or an item; on an item's page (`item`, an ItemRef)
+    from their standing on it, asked once for all its parts."""
+    if item is not None:
+        return item_page.reader_here(item, proposal_ids).following
+    return is_following(kind, target_id)
 
 
 def lang_of(item) -> Markup:

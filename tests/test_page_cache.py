@@ -307,6 +307,28 @@ def test_the_reader_is_kept_with_the_page_and_is_never_older_than_it(app, hosts)
     assert "Log out" not in gone.text and "Log in" in gone.text
 
 
+def test_parts_made_for_one_reader_serve_the_next_with_their_own_token(app, hosts):
+    """The header's links and the follow button are made once for readers who would see the
+    same (pagecache.part_key): the next such reader gets them with their own CSRF token, which
+    works, and a reader whose answer differs (a new notification) gets their own."""
+    one, _other = hosts
+    (eve_id, _fay_id) = commit(app, resident("Eve Reader"), resident("Fay Reader"))
+    eve, fay = log_in(one, "eve@example.org"), log_in(one, "fay@example.org")
+    eve_page = kept(lambda: eve.get(f"{one}{WARD}"))
+    fay_page = kept(lambda: fay.get(f"{one}{WARD}"))  # the same host: Eve's parts, reused
+    eve_tokens, fay_tokens = set(TOKEN.findall(eve_page.text)), set(TOKEN.findall(fay_page.text))
+    assert len(fay_tokens) == 1 and fay_tokens.isdisjoint(eve_tokens)
+    assert TOKEN.sub("", eve_page.text) == TOKEN.sub("", fay_page.text)
+    assert "Follow Brixton Acre Lane" in fay_page.text and "\x00" not in fay_page.text
+
+    commit(app, Notification(user_id=eve_id, event="comment"))
+    assert "(1 new)" in kept(lambda: eve.get(f"{one}{WARD}")).text
+    assert "new)" not in kept(lambda: fay.get(f"{one}{WARD}")).text
+    (token,) = fay_tokens
+    out = fay.post(f"{one}/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert out.status_code == 302
+
+
 def test_a_waiting_message_is_shown_though_the_page_is_kept(app, hosts):
     one, other = hosts
     commit(app, resident("Bea Personal"))
