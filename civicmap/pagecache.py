@@ -12,11 +12,12 @@ in, and what differs by reader comes through `personal(template, **context)` (th
 in the header, follow buttons, an item's forms and its author's tools), kept as a placeholder
 and rendered for each reader on the way out, as is each reader's own CSRF token. Markup the
 same for all who see it (an empty form) is made once with the page (`keep_section`) for the
-parts to show. The logged-in reader's own row and what every page shows them of their own are
-kept by the same snapshot (`load_reader`), so a kept page costs them no query of their own. A
-view that makes a page for its reader alone (a hidden item, which only moderators see) says so
-with `not_shared()`. A page with a message waiting for its reader (a flash) is rendered as
-before.
+parts to show; a small part whose key says all it shows of its reader (`part_key`) is made once
+for all readers with the same answer. The logged-in reader's own row and what every page
+shows them of their own are kept by the same snapshot (`load_reader`), so a kept page costs them
+no query of their own. A view that makes a page for its reader alone (a hidden item, which only
+moderators see) says so with `not_shared()`. A page with a message waiting for its reader (a
+flash) is rendered as before.
 
 The store is Flask-Caching: in-process by default, Redis with CIVICMAP_CACHE_URL (so two hosts
 share it). A store that is down costs speed, never the page.
@@ -205,7 +206,8 @@ def _render_parts(body: str, parts: list, reuse: bool = False) -> str:
 
 def _made_for_reader(render):
     """`render`, reusing a part's markup made for an earlier reader with the same key."""
-    where = (str(get_locale()), request.script_root, request.path)
+    # As the page's own key: its language and full path (a part may link back to either).
+    where = (str(get_locale()), request.script_root, request.full_path)
 
     def made(template: str, context: dict) -> str:
         key_of = PART_KEYS.get(template)
